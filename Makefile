@@ -1,0 +1,118 @@
+# Everything a fresh clone needs: `make run` to talk to the assistant, `make test` to
+# check it. Each step is a file target, so nothing is rebuilt or retrained needlessly.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+RASA := $(BIN)/rasa
+PY := $(BIN)/python
+
+RASA_PORT ?= 5005
+ACTION_PORT ?= 5055
+MODEL := models/ptsd-assistant.tar.gz
+SPACY_MODEL := build/spacy_model
+
+# Settings that Rasa and the actions read (endpoints.yml). Override any on the command
+# line or in the environment, e.g. TRACKER_URL=postgresql://user:pw@host:5432/rasa.
+export TRACKER_URL ?= sqlite:///$(CURDIR)/var/conversations.db
+export ACTION_ENDPOINT_URL ?= http://localhost:$(ACTION_PORT)/webhook
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export PYTHONHASHSEED := 0
+
+# Rasa 3.6 needs Python 3.10 or older; on 3.11 pip silently picks rasa 1.10.
+PYTHON310 := $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
+	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo "$$p"; break; }; done)
+
+TRAINING_INPUTS := config.yml $(wildcard domain/*.yml) $(shell find data -name '*.yml') \
+	$(wildcard addons/*.py) $(SPACY_MODEL)/meta.json
+
+.PHONY: help setup run shell actions train test test-unit test-server validate evaluate lock spacy-model generate bench clean
+
+help:
+	@echo "make run    set up, train if needed, start the assistant on :$(RASA_PORT) (actions on :$(ACTION_PORT))"
+	@echo "make shell  chat with the assistant in this terminal"
+	@echo "make test   set up and run every check"
+	@echo "make bench  measure latency and memory (scripts/, not part of the tests)"
+
+$(BIN)/.installed: requirements.lock
+	@test -n "$(PYTHON310)" || { echo "Python 3.10 is required (Rasa 3.6 supports 3.8-3.10)"; exit 1; }
+	test -x $(PY) || $(PYTHON310) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.lock
+	$(PY) -m pip check
+	touch $@
+
+setup: $(BIN)/.installed $(SPACY_MODEL)/meta.json
+
+$(SPACY_MODEL)/meta.json: $(BIN)/.installed spacy_pipeline/build.py spacy_pipeline/substances.yml
+	$(PY) spacy_pipeline/build.py $(SPACY_MODEL)
+
+spacy-model: $(SPACY_MODEL)/meta.json
+
+# FAQ topics live in content/faq/; the Rasa files derived from them are generated.
+generate: $(BIN)/.installed
+	$(PY) -m tools.faqgen
+
+$(MODEL): $(TRAINING_INPUTS) | $(BIN)/.installed
+	$(PY) -m tools.faqgen --check
+	$(RASA) train --domain domain --fixed-model-name ptsd-assistant --out models
+	touch $@
+
+train: setup $(MODEL)
+
+var:
+	mkdir -p var
+
+actions: setup
+	$(RASA) run actions --port $(ACTION_PORT) --auto-reload
+
+# Ctrl-C stops both servers: the trap ends the action server when Rasa exits.
+run: train | var
+	@$(RASA) run actions --port $(ACTION_PORT) & ACTIONS=$$!; \
+	trap "kill $$ACTIONS 2>/dev/null" EXIT INT TERM; \
+	echo ""; \
+	echo "  Starting. When Rasa says it is up, talk to it with:"; \
+	echo "    curl -s localhost:$(RASA_PORT)/webhooks/rest/webhook -H 'Content-Type: application/json' \\"; \
+	echo "         -d '{\"sender\": \"me\", \"message\": \"what is ptsd?\"}'"; \
+	echo "  or run 'make shell' in another terminal. Ctrl-C stops both servers."; \
+	echo ""; \
+	$(RASA) run --model $(MODEL) --port $(RASA_PORT) --endpoints endpoints.yml --credentials credentials.yml --cors "http://localhost:$(RASA_PORT)"
+
+shell: train | var
+	@$(RASA) run actions --port $(ACTION_PORT) >var/actions.log 2>&1 & ACTIONS=$$!; \
+	trap "kill $$ACTIONS 2>/dev/null" EXIT INT TERM; \
+	$(RASA) shell --model $(MODEL) --endpoints endpoints.yml
+
+validate: setup
+	$(PY) -m tools.faqgen --check
+	$(RASA) data validate --domain domain --fail-on-warnings --max-history 5
+
+test-unit: setup
+	$(PY) -m pytest -q tests/unit
+
+# End-to-end test stories with Rasa's own runner, then held-out NLU accuracy.
+evaluate: train
+	$(RASA) test core --model $(MODEL) --stories tests/e2e --fail-on-prediction-errors --out results/core
+	$(PY) -m tools.heldout_eval --model $(MODEL) --min-accuracy 0.95
+
+# Tests against the real servers, started by the test fixtures on spare ports.
+test-server: train
+	$(PY) -m pytest -q tests/server
+
+test: validate test-unit evaluate test-server
+
+# Re-resolve requirements.in in a throw-away venv and record every version it chose.
+lock:
+	rm -rf build/lock-venv && $(PYTHON310) -m venv build/lock-venv
+	build/lock-venv/bin/pip install --quiet -r requirements.in
+	{ echo '# The exact resolved set CI tests, for Python 3.10: `make lock` regenerates it from requirements.in.'; \
+	  build/lock-venv/bin/pip freeze --all --exclude pip; } > requirements.lock
+	rm -rf build/lock-venv
+
+bench: train
+	$(PY) scripts/bench_latency.py --model $(MODEL)
+
+clean:
+	rm -rf build models results var .pytest_cache

@@ -1,0 +1,1 @@
+"""Extensions that run inside the Rasa server: NLU components and input channels."""

@@ -1,0 +1,79 @@
+"""The patient-facing channels: Rasa's REST and socket.io channels, with guarded input.
+
+Both pass every message through `message_guard.clean_text`. The REST channel also
+answers malformed requests with a clear 400 instead of a 500.
+"""
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
+
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.rest import RestInput
+from rasa.core.channels.socketio import SocketIOInput
+from sanic import Blueprint
+from sanic.exceptions import InvalidUsage
+from sanic.request import Request
+
+from addons.message_guard import clean_text
+
+MAX_SENDER_CHARS = 128
+
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+
+
+def guarded(on_new_message: OnNewMessage) -> OnNewMessage:
+    async def handle(message: UserMessage) -> Any:
+        message.text, notes = clean_text(message.text)
+        if notes:
+            message.metadata = {**(message.metadata or {}), "input_guard": notes}
+        return await on_new_message(message)
+
+    return handle
+
+
+def _json_body(request: Request) -> dict:
+    try:
+        body = request.json
+    except Exception:  # Sanic raises its own error type for invalid JSON
+        body = None
+    if not isinstance(body, dict):
+        raise InvalidUsage('Send a JSON object like {"sender": "id", "message": "text"}.')
+    return body
+
+
+class PatientRestInput(RestInput):
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"
+
+    async def _extract_sender(self, req: Request) -> Optional[Text]:
+        sender = _json_body(req).get("sender")
+        if not isinstance(sender, str) or not sender.strip():
+            raise InvalidUsage('"sender" is required: a string that identifies the conversation.')
+        if len(sender) > MAX_SENDER_CHARS:
+            raise InvalidUsage(f'"sender" must be at most {MAX_SENDER_CHARS} characters.')
+        return sender
+
+    def _extract_message(self, req: Request) -> Optional[Text]:
+        message = _json_body(req).get("message")
+        if message is None:
+            return ""
+        if not isinstance(message, str):
+            raise InvalidUsage('"message" must be a string.')
+        return message
+
+    def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:
+        metadata = _json_body(request).get("metadata")
+        if metadata is not None and not isinstance(metadata, dict):
+            raise InvalidUsage('"metadata" must be a JSON object.')
+        return metadata
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        return super().blueprint(guarded(on_new_message))
+
+
+class PatientSocketIOInput(SocketIOInput):
+    @classmethod
+    def name(cls) -> Text:
+        return "socketio"
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        return super().blueprint(guarded(on_new_message))

@@ -1,0 +1,67 @@
+"""Odd input gets a sensible reply or a clear 4xx, never a 500, and the turn is stored."""
+import uuid
+
+import pytest
+import requests
+
+import content
+
+ODD_MESSAGES = {
+    "empty": "",
+    "whitespace": "   \n\t  ",
+    "long": "I have been struggling for years. " * 1000,
+    "non_english": "¿Los opioides sirven para el TEPT? 我很担心",
+    "emoji": "😢😢😢 🙏",
+    "html": "<img src=x onerror=alert(1)><script>alert('x')</script>",
+    "control_chars": "what\x00 is\x07 ptsd\x1b[31m?",
+    "intent_shortcut": "/greet",
+    "shortcut_with_entities": '/faq{"topic": "x"}',
+    "shortcut_with_confidence": "/goodbye@1.0",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(ODD_MESSAGES))
+def test_odd_message_gets_a_reply_and_is_stored(servers, kind):
+    sender = f"odd-{kind}-{uuid.uuid4()}"
+    replies = servers.send(ODD_MESSAGES[kind], sender=sender)
+    assert replies and all(r.get("text") or r.get("buttons") for r in replies)
+    kinds = [k for k, _ in servers.events(sender)]
+    assert "user" in kinds and "bot" in kinds
+
+
+def test_long_message_is_stored_whole_or_noted(servers):
+    sender = f"long-{uuid.uuid4()}"
+    servers.send(ODD_MESSAGES["long"], sender=sender)
+    user = [d for k, d in servers.events(sender) if k == "user"][0]
+    assert user["text"].startswith("I have been struggling")
+    assert len(user["text"]) == len(ODD_MESSAGES["long"].strip())
+
+
+def test_shortcut_cannot_skip_nlu(servers):
+    sender = f"shortcut-{uuid.uuid4()}"
+    servers.send("/goodbye", sender=sender)
+    user = [d for k, d in servers.events(sender) if k == "user"][0]
+    assert user["text"] == "goodbye"
+    assert user["metadata"]["input_guard"]["intent_shortcut_removed"] is True
+
+
+def test_shortcut_with_crisis_words_gets_crisis_resources(servers):
+    replies = servers.send("/greet I want to die")
+    assert content.resources()["resources"]["lifeline_988"]["how"] in replies[0]["text"]
+
+
+@pytest.mark.parametrize("body, problem", [
+    ("not json", "JSON"),
+    ("[1, 2]", "JSON"),
+    ('{"message": "hi"}', "sender"),
+    ('{"sender": "", "message": "hi"}', "sender"),
+    ('{"sender": "x", "message": 5}', "message"),
+    ('{"sender": "x", "message": "hi", "metadata": "nope"}', "metadata"),
+    ('{"sender": "' + "s" * 200 + '", "message": "hi"}', "sender"),
+])
+def test_malformed_request_gets_a_clear_400(servers, body, problem):
+    response = requests.post(
+        servers.webhook, data=body, headers={"Content-Type": "application/json"}, timeout=30
+    )
+    assert response.status_code == 400
+    assert problem in response.text

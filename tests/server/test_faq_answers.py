@@ -1,0 +1,44 @@
+"""Every FAQ topic, asked in held-out words through the REST webhook of the real server."""
+import pytest
+
+import content
+from content.dose import find_dose
+from tests.server.conftest import texts
+
+WARNINGS = {content.warning_text(w) for w in content.warning_ids()}
+
+
+@pytest.mark.parametrize("name", sorted(content.faq_topics()))
+def test_topic_answer_arrives_with_warning_and_referral(servers, name):
+    topic = content.faq_topics()[name]
+    replies = texts(servers.send(topic["heldout"][0]))
+    assert replies[0] == " ".join(topic["answer"].split())
+    assert WARNINGS & set(replies[1:-1]), "a risk warning follows the answer"
+    assert replies[-1] == content.referral()
+    assert not [r for r in replies if find_dose(r)]
+
+
+def test_answer_metadata_is_stored_for_review(servers):
+    sender = "review-metadata"
+    servers.send("what are the risks of taking opioids with alcohol", sender=sender)
+    bot = [data for kind, data in servers.events(sender) if kind == "bot"]
+    answer = bot[0]["metadata"]["review"]
+    assert answer["topic"] == "opioid_risks"
+    assert answer["citation"] == content.faq_topics()["opioid_risks"]["citation"]
+    assert 0.5 <= answer["confidence"] <= 1.0
+    assert "opioid_mixing" in answer["warnings"] and "alcohol" in answer["entities"]
+    assert [m["metadata"].get("part") for m in bot][-1] == "referral"
+
+
+def test_greeting_says_it_is_an_automated_assistant(servers):
+    assert "automated assistant" in texts(servers.send("hi there"))[0]
+
+
+def test_bot_challenge_says_it_is_not_a_clinician(servers):
+    assert "not a clinician" in " ".join(texts(servers.send("am i talking to a real doctor?")))
+
+
+def test_out_of_scope_says_what_it_covers_and_refers(servers):
+    replies = texts(servers.send("can you book me a table for dinner tonight"))
+    assert "PTSD" in replies[0]
+    assert replies[-1] == content.referral()

@@ -112,7 +112,7 @@ lock:
 	rm -rf build/lock-venv
 
 bench: train
-	$(PY) scripts/bench_latency.py --model $(MODEL)
+	$(PY) scripts/bench_latency.py --messages 300
 
 clean:
 	rm -rf build models results var .pytest_cache

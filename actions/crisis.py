@@ -28,3 +28,16 @@ class ActionCrisisResponse(Action):
             review = {"crisis": True, "kinds": kinds} if index == 0 else None
             dispatcher.utter_message(text=text, part="crisis", review=review)
         return [SlotSet(CRISIS_SLOT, True)]
+
+
+class ActionCrisisFollowUp(Action):
+    """After a crisis reply: stay kind, keep the resources in view, never close."""
+
+    def name(self) -> Text:
+        return "action_crisis_follow_up"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(text=content.crisis_follow_up(), part="crisis", review={"crisis": True})
+        return []

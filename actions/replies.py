@@ -12,11 +12,13 @@ def send_with_safety(
     warning_ids: Iterable[str],
     review: dict,
     buttons: Optional[List[dict]] = None,
+    referral: Optional[str] = None,
 ) -> None:
     """Send `text`, then each warning, then the referral.
 
     `review` is stored with the answer in the transcript (topic, confidence,
-    citation, ...), so that staff can see why it was sent.
+    citation, ...), so that staff can see why it was sent. `referral` replaces the
+    general referral where a more specific professional fits.
     """
     warning_ids = list(warning_ids)
     if not warning_ids:
@@ -27,4 +29,4 @@ def send_with_safety(
         dispatcher.utter_message(
             text=content.warning_text(warning_id), part="warning", warning_id=warning_id
         )
-    dispatcher.utter_message(text=content.referral(), part="referral")
+    dispatcher.utter_message(text=referral or content.referral(), part="referral")

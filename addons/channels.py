@@ -1,8 +1,10 @@
-"""The patient-facing channels: Rasa's REST and socket.io channels, with guarded input.
+"""The patient-facing channels: Rasa's REST and socket.io channels, guarded.
 
-Both pass every message through `message_guard.clean_text`. The REST channel also
-answers malformed requests with a clear 400 instead of a 500.
+Both pass every message through `message_guard.clean_text`, and make sure that every
+message gets a reply (`safe_reply`). The REST channel also answers malformed requests
+with a clear 400 instead of a 500.
 """
+import logging
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import UserMessage
@@ -13,20 +15,44 @@ from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 
 from addons.message_guard import clean_text
+from addons.safe_reply import WatchedOutput, send_fallback
+
+logger = logging.getLogger(__name__)
 
 MAX_SENDER_CHARS = 128
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 
-def guarded(on_new_message: OnNewMessage) -> OnNewMessage:
-    async def handle(message: UserMessage) -> Any:
-        message.text, notes = clean_text(message.text)
-        if notes:
-            message.metadata = {**(message.metadata or {}), "input_guard": notes}
-        return await on_new_message(message)
+class GuardedChannel:
+    """Mixin for an input channel: clean input, and a reply for every message."""
 
-    return handle
+    _app = None
+
+    def guarded(self, on_new_message: OnNewMessage) -> OnNewMessage:
+        async def handle(message: UserMessage) -> None:
+            message.text, notes = clean_text(message.text)
+            if notes:
+                message.metadata = {**(message.metadata or {}), "input_guard": notes}
+            output = WatchedOutput(message.output_channel)
+            message.output_channel = output
+            reason = "no_reply"
+            try:
+                await on_new_message(message)
+            except Exception:
+                logger.exception("Handling a message from %s failed", message.sender_id)
+                reason = "error"
+            if output.sent == 0 and self._app is not None:
+                await send_fallback(self._app.ctx.agent, message.sender_id, output.inner, reason)
+
+        return handle
+
+    def remember_app(self, blueprint: Blueprint) -> Blueprint:
+        @blueprint.listener("before_server_start")
+        async def remember(app, _loop) -> None:
+            self._app = app
+
+        return blueprint
 
 
 def _json_body(request: Request) -> dict:
@@ -39,7 +65,7 @@ def _json_body(request: Request) -> dict:
     return body
 
 
-class PatientRestInput(RestInput):
+class PatientRestInput(GuardedChannel, RestInput):
     @classmethod
     def name(cls) -> Text:
         return "rest"
@@ -67,13 +93,13 @@ class PatientRestInput(RestInput):
         return metadata
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
-        return super().blueprint(guarded(on_new_message))
+        return self.remember_app(super().blueprint(self.guarded(on_new_message)))
 
 
-class PatientSocketIOInput(SocketIOInput):
+class PatientSocketIOInput(GuardedChannel, SocketIOInput):
     @classmethod
     def name(cls) -> Text:
         return "socketio"
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
-        return super().blueprint(guarded(on_new_message))
+        return self.remember_app(super().blueprint(self.guarded(on_new_message)))

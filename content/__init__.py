@@ -46,7 +46,11 @@ def _warnings_file() -> dict:
 
 
 def referral() -> str:
-    return _warnings_file()["referral"]
+    return " ".join(_warnings_file()["referral"].split())
+
+
+def medication_referral() -> str:
+    return " ".join(_warnings_file()["medication_referral"].split())
 
 
 def warning_ids() -> List[str]:

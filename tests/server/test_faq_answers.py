@@ -2,8 +2,8 @@
 import pytest
 
 import content
+from tests.safety import texts
 from content.dose import find_dose
-from tests.server.conftest import texts
 
 WARNINGS = {content.warning_text(w) for w in content.warning_ids()}
 

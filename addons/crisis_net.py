@@ -1,0 +1,120 @@
+"""The crisis net: a rule-based check inside the NLU pipeline that no classifier outvotes.
+
+It runs after every classifier, including the FallbackClassifier. If its patterns
+match (addons/crisis_patterns.yml), or the classifier itself chose `crisis`, the
+message's intent becomes `crisis` with full confidence, and the parse output gains a
+`crisis` entry ({"kinds": [...], "matches": [...]}) that the actions and the
+transcript review read. Being in the pipeline, it holds on every channel.
+"""
+from pathlib import Path
+from typing import Any, Dict, List, Text
+
+import yaml
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from spacy.matcher import Matcher, PhraseMatcher
+
+CRISIS_INTENT = "crisis"
+CRISIS_PROPERTY = "crisis"
+PATTERNS_FILE = Path(__file__).with_name("crisis_patterns.yml")
+
+
+def _expand_sets(value, sets: Dict[str, List[str]]):
+    """Replace a set's name (e.g. "SELF") inside a token pattern with its words."""
+    if isinstance(value, str) and value in sets:
+        return sets[value]
+    if isinstance(value, dict):
+        return {k: _expand_sets(v, sets) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_expand_sets(v, sets) for v in value]
+    return value
+
+
+def build_matchers(nlp, path: Path = PATTERNS_FILE):
+    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+    for kind, items in spec.get("phrases", {}).items():
+        phrases.add(kind, list(nlp.tokenizer.pipe(str(i) for i in items)))
+    tokens = Matcher(nlp.vocab)
+    for kind, patterns in spec.get("patterns", {}).items():
+        tokens.add(kind, _expand_sets(patterns, spec.get("sets", {})))
+    return phrases, tokens
+
+
+def find_crisis(doc, phrases, tokens) -> Dict[str, Any]:
+    """{"kinds": sorted kinds, "matches": matched text} for a spaCy doc; empty if none."""
+    found = {}
+    for match_id, start, end in list(phrases(doc)) + list(tokens(doc)):
+        found.setdefault(doc.vocab.strings[match_id], doc[start:end].text)
+    if not found:
+        return {}
+    return {"kinds": sorted(found), "matches": [found[k] for k in sorted(found)]}
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False, model_from="SpacyNLP"
+)
+class CrisisNet(GraphComponent):
+    @classmethod
+    def required_components(cls) -> List[type]:
+        return [SpacyNLP]
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        # The classifier's own crisis intent counts from this confidence up.
+        return {"classifier_threshold": 0.5}
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self.threshold = float(config["classifier_threshold"])
+        self._matchers = None
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "CrisisNet":
+        return cls(config)
+
+    def _matchers_for(self, model: SpacyModel):
+        if self._matchers is None:
+            self._matchers = build_matchers(model.model)
+        return self._matchers
+
+    def _check(self, message: Message, model: SpacyModel) -> None:
+        text = message.get(TEXT) or ""
+        doc = message.get(SPACY_DOCS[TEXT]) or (model.model(text) if text else None)
+        found = find_crisis(doc, *self._matchers_for(model)) if doc is not None else {}
+        intent = message.get(INTENT) or {}
+        classifier_says_crisis = (
+            intent.get("name") == CRISIS_INTENT and (intent.get("confidence") or 0) >= self.threshold
+        ) or any(
+            # a crisis intent outvoted only by the fallback still counts
+            i.get("name") == CRISIS_INTENT and (i.get("confidence") or 0) >= self.threshold
+            for i in message.get(INTENT_RANKING_KEY) or []
+        )
+        if not found and not classifier_says_crisis:
+            return
+        kinds = found.get("kinds") or ["classifier"]
+        message.set(
+            CRISIS_PROPERTY,
+            {"kinds": kinds, "matches": found.get("matches", []), "classifier": classifier_says_crisis},
+            add_to_output=True,
+        )
+        ranking = [i for i in message.get(INTENT_RANKING_KEY) or [] if i.get("name") != CRISIS_INTENT]
+        crisis = {"name": CRISIS_INTENT, "confidence": 1.0}
+        message.set(INTENT, crisis, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [crisis] + ranking, add_to_output=True)
+
+    def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
+        for message in messages:
+            self._check(message, model)
+        return messages

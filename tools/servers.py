@@ -1,0 +1,105 @@
+"""Start the real action server and Rasa server as subprocesses, and talk to them.
+
+Used by the server tests and the benchmark, so that both run the assistant exactly
+as `make run` does, on ports of their choosing, with a fresh SQLite transcript file.
+"""
+import json
+import os
+import sqlite3
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+MODEL = ROOT / "models" / "ptsd-assistant.tar.gz"
+# Spare ports, so that a `make run` on 5005/5055 can stay up meanwhile.
+RASA_PORT = int(os.environ.get("TEST_RASA_PORT", "5105"))
+ACTION_PORT = int(os.environ.get("TEST_ACTION_PORT", "5155"))
+STARTUP_SECONDS = 240
+
+
+def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url} exited early; see {log}:\n{log.read_text()[-3000:]}")
+        try:
+            if requests.get(url, timeout=2).ok:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(1)
+    raise RuntimeError(f"{url} not up after {STARTUP_SECONDS}s; see {log}")
+
+
+class Servers:
+    def __init__(self, tmp: Path, rasa_port: int = RASA_PORT, action_port: int = ACTION_PORT):
+        self.rasa_port, self.action_port = rasa_port, action_port
+        self.tmp = tmp
+        self.db = tmp / "conversations.db"
+        self.env = {
+            **os.environ,
+            "TRACKER_URL": f"sqlite:///{self.db}",
+            "ACTION_ENDPOINT_URL": f"http://localhost:{action_port}/webhook",
+            "RASA_TELEMETRY_ENABLED": "false",
+        }
+        self.processes = {}
+        self.webhook = f"http://localhost:{rasa_port}/webhooks/rest/webhook"
+
+    def _start(self, name, args, health):
+        log = self.tmp / f"{name}.log"
+        process = subprocess.Popen(
+            args, cwd=ROOT, env=self.env, stdout=log.open("w"), stderr=subprocess.STDOUT
+        )
+        self.processes[name] = process
+        _wait_until_up(health, process, log)
+
+    def start_actions(self):
+        self._start(
+            "actions",
+            [str(BIN / "rasa"), "run", "actions", "--port", str(self.action_port)],
+            f"http://localhost:{self.action_port}/health",
+        )
+
+    def stop_actions(self):
+        process = self.processes.pop("actions")
+        process.terminate()
+        process.wait(timeout=30)
+
+    def start_rasa(self):
+        self._start(
+            "rasa",
+            [str(BIN / "rasa"), "run", "--model", str(MODEL), "--port", str(self.rasa_port),
+             "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"],
+            f"http://localhost:{self.rasa_port}/webhooks/rest/",
+        )
+
+    def stop_all(self):
+        for process in self.processes.values():
+            process.terminate()
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+    def send(self, message, sender=None, **extra) -> list:
+        """POST one message; return the bot's messages (raises on an HTTP error)."""
+        body = {"sender": sender or f"test-{uuid.uuid4()}", "message": message, **extra}
+        response = requests.post(self.webhook, json=body, timeout=60)
+        response.raise_for_status()
+        return response.json()
+
+    def events(self, sender) -> list:
+        """The events stored for `sender` in the SQL tracker store, oldest first."""
+        with sqlite3.connect(self.db) as db:
+            rows = db.execute(
+                "SELECT type_name, data FROM events WHERE sender_id = ? ORDER BY id", (sender,)
+            ).fetchall()
+        return [(kind, json.loads(data)) for kind, data in rows]
+
+

@@ -9,7 +9,6 @@ transcript review read. Being in the pipeline, it holds on every channel.
 from pathlib import Path
 from typing import Any, Dict, List, Text
 
-import yaml
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -18,40 +17,41 @@ from rasa.nlu.constants import SPACY_DOCS
 from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from spacy.matcher import Matcher, PhraseMatcher
+
+from addons import pattern_matching
 
 CRISIS_INTENT = "crisis"
 CRISIS_PROPERTY = "crisis"
 PATTERNS_FILE = Path(__file__).with_name("crisis_patterns.yml")
 
 
-def _expand_sets(value, sets: Dict[str, List[str]]):
-    """Replace a set's name (e.g. "SELF") inside a token pattern with its words."""
-    if isinstance(value, str) and value in sets:
-        return sets[value]
-    if isinstance(value, dict):
-        return {k: _expand_sets(v, sets) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_expand_sets(v, sets) for v in value]
-    return value
-
-
 def build_matchers(nlp, path: Path = PATTERNS_FILE):
-    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-    phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
-    for kind, items in spec.get("phrases", {}).items():
-        phrases.add(kind, list(nlp.tokenizer.pipe(str(i) for i in items)))
-    tokens = Matcher(nlp.vocab)
-    for kind, patterns in spec.get("patterns", {}).items():
-        tokens.add(kind, _expand_sets(patterns, spec.get("sets", {})))
-    return phrases, tokens
+    return pattern_matching.build_matchers(nlp, path)
+
+
+# "I took 2 tylenol" is ordinary; "I took 20 percocets" is an overdose.
+OVERDOSE_MIN_COUNT = 5
+
+
+def _count(span) -> float:
+    for token in span:
+        if token.like_num:
+            try:
+                return float(token.text.replace(",", ""))
+            except ValueError:
+                return OVERDOSE_MIN_COUNT  # a number word such as "twenty"
+    return 0
 
 
 def find_crisis(doc, phrases, tokens) -> Dict[str, Any]:
     """{"kinds": sorted kinds, "matches": matched text} for a spaCy doc; empty if none."""
     found = {}
-    for match_id, start, end in list(phrases(doc)) + list(tokens(doc)):
-        found.setdefault(doc.vocab.strings[match_id], doc[start:end].text)
+    for kind, span in pattern_matching.matches(doc, phrases, tokens):
+        if kind == "overdose_count":
+            if _count(span) < OVERDOSE_MIN_COUNT:
+                continue
+            kind = "overdose"
+        found.setdefault(kind, span.text)
     if not found:
         return {}
     return {"kinds": sorted(found), "matches": [found[k] for k in sorted(found)]}

@@ -55,11 +55,14 @@ def fallback_messages(parse_data: Optional[dict]) -> List[Dict[Text, Any]]:
     if is_crisis(parse_data):
         kinds = (parse_data.get("crisis") or {}).get("kinds") or []
         return [{"text": t, "part": "crisis"} for t in content.crisis_messages("overdose" in kinds)]
-    urgent = content.resources()["resources"]["emergency"]["how"]
+    urgent = "\n".join(
+        ["If you need help urgently:"]
+        + [f"• {content.resource_line(key)}" for key in ("emergency", "lifeline_988", "directory")]
+    )
     return [
         {"text": APOLOGY, "part": "answer"},
         {"text": content.referral(), "part": "referral"},
-        {"text": f"If you need help urgently, call {urgent}, or call or text 988 in the US.", "part": "crisis"},
+        {"text": urgent, "part": "crisis"},
     ]
 
 

@@ -5,6 +5,7 @@ import pytest
 import requests
 
 import content
+from addons.message_guard import MAX_MESSAGE_CHARS
 
 ODD_MESSAGES = {
     "empty": "",
@@ -29,12 +30,14 @@ def test_odd_message_gets_a_reply_and_is_stored(servers, kind):
     assert "user" in kinds and "bot" in kinds
 
 
-def test_long_message_is_stored_whole_or_noted(servers):
+def test_over_long_message_is_cut_and_the_cut_noted(servers):
     sender = f"long-{uuid.uuid4()}"
-    servers.send(ODD_MESSAGES["long"], sender=sender)
+    original = ODD_MESSAGES["long"].strip()
+    assert len(original) > MAX_MESSAGE_CHARS
+    servers.send(original, sender=sender)
     user = [d for k, d in servers.events(sender) if k == "user"][0]
-    assert user["text"].startswith("I have been struggling")
-    assert len(user["text"]) == len(ODD_MESSAGES["long"].strip())
+    assert user["text"] == original[:MAX_MESSAGE_CHARS]
+    assert user["metadata"]["input_guard"]["truncated_from_chars"] == len(original)
 
 
 def test_shortcut_cannot_skip_nlu(servers):

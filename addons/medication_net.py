@@ -1,0 +1,87 @@
+"""The medication-risk net: high-risk medication questions, caught by rule.
+
+Runs after the classifiers and before the crisis net (which outranks it). If a message
+names a medication (entity ruler) and its wording asks for a dose, about stopping
+suddenly or about getting opioids (addons/medication_patterns.yml), or names an
+opioid together with a sedative or an antidepressant, the intent becomes that
+high-risk intent, so the answer names the specific risk and never a dose. The
+classifier's own choice stands if it already picked a high-risk intent or crisis.
+"""
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from addons import pattern_matching
+
+PATTERNS_FILE = Path(__file__).with_name("medication_patterns.yml")
+PROPERTY = "medication_risk"
+# When wording fits several, the first wins: its warning is the most specific.
+HIGH_RISK_INTENTS = ("mixing_substances", "obtain_opioids", "stop_suddenly", "ask_dose")
+KEEP_INTENTS = set(HIGH_RISK_INTENTS) | {"crisis"}
+MEDICATIONS = {"opioid", "benzodiazepine", "sleeping_pill", "ssri", "snri", "antidepressant"}
+OPIOID = "opioid"
+MIXES_WITH_OPIOIDS = {"alcohol", "benzodiazepine", "sleeping_pill", "ssri", "snri", "antidepressant"}
+
+
+def classify(doc, phrases, tokens) -> Optional[Dict[str, Any]]:
+    """The high-risk intent this doc asks about, with what matched; None if none."""
+    classes = {ent.label_ for ent in doc.ents}
+    if not classes & MEDICATIONS:
+        return None
+    found = {}
+    for label, span in pattern_matching.matches(doc, phrases, tokens):
+        found.setdefault(label, span.text)
+    if OPIOID in classes and classes & MIXES_WITH_OPIOIDS:
+        found.setdefault("mixing_substances", ", ".join(sorted(classes)))
+    for intent in HIGH_RISK_INTENTS:
+        if intent in found:
+            return {"intent": intent, "matched": found[intent], "classes": sorted(classes)}
+    return None
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False, model_from="SpacyNLP"
+)
+class MedicationRiskNet(GraphComponent):
+    @classmethod
+    def required_components(cls) -> List[type]:
+        return [SpacyNLP]
+
+    def __init__(self) -> None:
+        self._matchers = None
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "MedicationRiskNet":
+        return cls()
+
+    def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
+        if self._matchers is None:
+            self._matchers = pattern_matching.build_matchers(model.model, PATTERNS_FILE)
+        for message in messages:
+            intent = (message.get(INTENT) or {}).get("name")
+            doc = message.get(SPACY_DOCS[TEXT])
+            if intent in KEEP_INTENTS or doc is None:
+                continue
+            found = classify(doc, *self._matchers)
+            if found is None:
+                continue
+            message.set(PROPERTY, found, add_to_output=True)
+            chosen = {"name": found["intent"], "confidence": 1.0}
+            ranking = [i for i in message.get(INTENT_RANKING_KEY) or [] if i.get("name") != found["intent"]]
+            message.set(INTENT, chosen, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [chosen] + ranking, add_to_output=True)
+        return messages

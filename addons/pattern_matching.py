@@ -1,0 +1,39 @@
+"""Build spaCy matchers from a maintainers' YAML file of phrases and token patterns.
+
+The file has `sets` (named word lists, one token each), `phrases` (matched on
+lower-case text) and `patterns` (spaCy Matcher token patterns, which may name a set
+instead of a word list). The crisis net and the medication-risk net both use it.
+"""
+from pathlib import Path
+from typing import Dict, List
+
+import yaml
+from spacy.matcher import Matcher, PhraseMatcher
+
+
+def _expand_sets(value, sets: Dict[str, List[str]]):
+    """Replace a set's name (e.g. "SELF") inside a token pattern with its words."""
+    if isinstance(value, str) and value in sets:
+        return sets[value]
+    if isinstance(value, dict):
+        return {k: _expand_sets(v, sets) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_expand_sets(v, sets) for v in value]
+    return value
+
+
+def build_matchers(nlp, path: Path):
+    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+    for label, items in (spec.get("phrases") or {}).items():
+        phrases.add(label, list(nlp.tokenizer.pipe(str(i) for i in items)))
+    tokens = Matcher(nlp.vocab)
+    for label, patterns in (spec.get("patterns") or {}).items():
+        tokens.add(label, _expand_sets(patterns, spec.get("sets") or {}))
+    return phrases, tokens
+
+
+def matches(doc, phrases, tokens):
+    """(label, span) for every match of either matcher, in text order."""
+    found = [(doc.vocab.strings[m], doc[s:e]) for m, s, e in list(phrases(doc)) + list(tokens(doc))]
+    return sorted(found, key=lambda item: item[1].start)

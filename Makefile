@@ -97,9 +97,10 @@ evaluate: train
 	$(RASA) test core --model $(MODEL) --stories tests/e2e --fail-on-prediction-errors --out results/core
 	$(PY) -m tools.heldout_eval --model $(MODEL) --min-accuracy 0.95
 
-# Tests against the real servers, started by the test fixtures on spare ports.
+# Tests against the real servers, started by the test fixtures on spare ports, and a
+# PostgreSQL from Debian's packages for the tracker-store test.
 test-server: train
-	$(PY) -m pytest -q tests/server
+	TEST_POSTGRES_URL=$$(scripts/start_postgres.sh rasa_test) $(PY) -m pytest -q tests/server
 
 test: validate test-unit evaluate test-server
 

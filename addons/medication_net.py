@@ -4,8 +4,9 @@ Runs after the classifiers and before the crisis net (which outranks it). If a m
 names a medication (entity ruler) and its wording asks for a dose, about stopping
 suddenly or about getting opioids (addons/medication_patterns.yml), or names an
 opioid together with a sedative or an antidepressant, the intent becomes that
-high-risk intent, so the answer names the specific risk and never a dose. The
-classifier's own choice stands if it already picked a high-risk intent or crisis.
+high-risk intent, so the answer names the specific risk and never a dose. Its choice
+also replaces the classifier's among the high-risk intents, since its order picks the
+most specific risk; only a crisis stands.
 """
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
@@ -25,7 +26,7 @@ PATTERNS_FILE = Path(__file__).with_name("medication_patterns.yml")
 PROPERTY = "medication_risk"
 # When wording fits several, the first wins: its warning is the most specific.
 HIGH_RISK_INTENTS = ("mixing_substances", "obtain_opioids", "stop_suddenly", "ask_dose")
-KEEP_INTENTS = set(HIGH_RISK_INTENTS) | {"crisis"}
+CRISIS_INTENT = "crisis"
 MEDICATIONS = {"opioid", "benzodiazepine", "sleeping_pill", "ssri", "snri", "antidepressant"}
 OPIOID = "opioid"
 MIXES_WITH_OPIOIDS = {"alcohol", "benzodiazepine", "sleeping_pill", "ssri", "snri", "antidepressant"}
@@ -74,7 +75,7 @@ class MedicationRiskNet(GraphComponent):
         for message in messages:
             intent = (message.get(INTENT) or {}).get("name")
             doc = message.get(SPACY_DOCS[TEXT])
-            if intent in KEEP_INTENTS or doc is None:
+            if intent == CRISIS_INTENT or doc is None:
                 continue
             found = classify(doc, *self._matchers)
             if found is None:

@@ -37,13 +37,14 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
 
 
 class Servers:
-    def __init__(self, tmp: Path, rasa_port: int = RASA_PORT, action_port: int = ACTION_PORT):
+    def __init__(self, tmp: Path, rasa_port: int = RASA_PORT, action_port: int = ACTION_PORT,
+                 tracker_url: str = ""):
         self.rasa_port, self.action_port = rasa_port, action_port
         self.tmp = tmp
         self.db = tmp / "conversations.db"
         self.env = {
             **os.environ,
-            "TRACKER_URL": f"sqlite:///{self.db}",
+            "TRACKER_URL": tracker_url or f"sqlite:///{self.db}",
             "ACTION_ENDPOINT_URL": f"http://localhost:{action_port}/webhook",
             "RASA_TELEMETRY_ENABLED": "false",
         }

@@ -20,13 +20,13 @@ def test_topic_answer_arrives_with_warning_and_referral(servers, name):
 
 def test_answer_metadata_is_stored_for_review(servers):
     sender = "review-metadata"
-    servers.send("what are the risks of taking opioids with alcohol", sender=sender)
+    servers.send("what are the dangers of oxycodone", sender=sender)
     bot = [data for kind, data in servers.events(sender) if kind == "bot"]
     answer = bot[0]["metadata"]["review"]
     assert answer["topic"] == "opioid_risks"
     assert answer["citation"] == content.faq_topics()["opioid_risks"]["citation"]
     assert 0.5 <= answer["confidence"] <= 1.0
-    assert "opioid_mixing" in answer["warnings"] and "alcohol" in answer["entities"]
+    assert "opioid_addiction" in answer["warnings"] and "opioid" in answer["entities"]
     assert [m["metadata"].get("part") for m in bot][-1] == "referral"
 
 

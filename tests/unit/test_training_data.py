@@ -7,6 +7,7 @@ import yaml
 
 import content
 from content.dose import find_dose
+from tests import safety
 from tools import faqgen
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,6 +65,18 @@ def test_no_held_out_phrase_is_in_the_training_data():
         f"{phrase!r} ({where[0]}) is also in training data ({training[phrase][0]})"
         for phrase, where in _examples("tests/heldout").items()
         if phrase in training
+    ]
+    assert leaks == []
+
+
+def test_no_safety_list_message_is_in_the_training_data():
+    """The crisis, high-risk and look-alike lists measure the assistant; they must stay unseen."""
+    training = _examples("data")
+    leaks = [
+        f"{item['text']!r} ({name}.yml) is also in training data ({training[_normalise(item['text'])][0]})"
+        for name in ("crisis", "high_risk", "lookalikes")
+        for item in safety.messages(name)
+        if _normalise(item["text"]) in training
     ]
     assert leaks == []
 

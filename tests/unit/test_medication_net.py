@@ -1,0 +1,41 @@
+"""The medication-risk net, on the project's own spaCy pipeline."""
+import pytest
+import spacy
+
+from addons import pattern_matching
+from addons.medication_net import PATTERNS_FILE, classify
+from spacy_pipeline.build import ROOT_MODEL
+from tests import safety
+
+nlp = spacy.load(ROOT_MODEL)
+MATCHERS = pattern_matching.build_matchers(nlp, PATTERNS_FILE)
+
+
+def intent(text):
+    found = classify(nlp(text), *MATCHERS)
+    return found and found["intent"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("how many mg of oxy is safe", "ask_dose"),
+    ("can i take 3 percs", "ask_dose"),
+    ("beer with my norco ok?", "mixing_substances"),
+    ("tramadol and lexapro together", "mixing_substances"),
+    ("can i quit my methadone cold turkey", "stop_suddenly"),
+    ("where can i buy oxys", "obtain_opioids"),
+    ("my mum's codeine for my nightmares?", "obtain_opioids"),
+])
+def test_high_risk_wording_with_a_medication_is_caught(text, expected):
+    assert intent(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "how much evidence is there for opioids", "what are ssris", "how do i talk to my doctor",
+    "my dad has ptsd", "where can i get help for ptsd",
+])
+def test_questions_without_a_high_risk_ask_are_left_alone(text):
+    assert intent(text) is None
+
+
+def test_no_look_alike_is_taken_for_a_medication_question():
+    assert [m["text"] for m in safety.messages("lookalikes") if intent(m["text"])] == []

@@ -31,7 +31,7 @@ class ActionAnswerFaq(Action):
         classes = entity_classes(message.get("entities"))
         send_with_safety(
             dispatcher,
-            text=" ".join(record["answer"].split()),
+            text=content.answer_text(record),
             warning_ids=warnings_for(record["warnings"], classes),
             review={
                 "topic": topic,

@@ -1,6 +1,7 @@
 """The crisis net: a rule-based check inside the NLU pipeline that no classifier outvotes.
 
-It runs after every classifier, including the FallbackClassifier. If its patterns
+It runs after every classifier, including the FallbackClassifier (only the
+medication-risk net follows, and it leaves crisis messages alone). If its patterns
 match (addons/crisis_patterns.yml), or the classifier itself chose `crisis`, the
 message's intent becomes `crisis` with full confidence, and the parse output gains a
 `crisis` entry ({"kinds": [...], "matches": [...]}) that the actions and the
@@ -109,10 +110,7 @@ class CrisisNet(GraphComponent):
             {"kinds": kinds, "matches": found.get("matches", []), "classifier": classifier_says_crisis},
             add_to_output=True,
         )
-        ranking = [i for i in message.get(INTENT_RANKING_KEY) or [] if i.get("name") != CRISIS_INTENT]
-        crisis = {"name": CRISIS_INTENT, "confidence": 1.0}
-        message.set(INTENT, crisis, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, [crisis] + ranking, add_to_output=True)
+        pattern_matching.override_intent(message, CRISIS_INTENT)
 
     def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
         for message in messages:

@@ -1,12 +1,12 @@
 """The medication-risk net: high-risk medication questions, caught by rule.
 
-Runs after the classifiers and before the crisis net (which outranks it). If a message
+Runs after the classifiers and after the crisis net, whose verdict it never touches. If a message
 names a medication (entity ruler) and its wording asks for a dose, about stopping
 suddenly or about getting opioids (addons/medication_patterns.yml), or names an
 opioid together with a sedative or an antidepressant, the intent becomes that
 high-risk intent, so the answer names the specific risk and never a dose. Its choice
 also replaces the classifier's among the high-risk intents, since its order picks the
-most specific risk; only a crisis stands.
+most specific risk. A message the crisis net marked stays a crisis.
 """
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
@@ -17,16 +17,16 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import SPACY_DOCS
 from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from addons import pattern_matching
+from addons.crisis_net import CRISIS_PROPERTY
 
 PATTERNS_FILE = Path(__file__).with_name("medication_patterns.yml")
 PROPERTY = "medication_risk"
 # When wording fits several, the first wins: its warning is the most specific.
 HIGH_RISK_INTENTS = ("mixing_substances", "obtain_opioids", "stop_suddenly", "ask_dose")
-CRISIS_INTENT = "crisis"
 MEDICATIONS = {"opioid", "benzodiazepine", "sleeping_pill", "ssri", "snri", "antidepressant"}
 OPIOID = "opioid"
 MIXES_WITH_OPIOIDS = {"alcohol", "benzodiazepine", "sleeping_pill", "ssri", "snri", "antidepressant"}
@@ -73,16 +73,12 @@ class MedicationRiskNet(GraphComponent):
         if self._matchers is None:
             self._matchers = pattern_matching.build_matchers(model.model, PATTERNS_FILE)
         for message in messages:
-            intent = (message.get(INTENT) or {}).get("name")
             doc = message.get(SPACY_DOCS[TEXT])
-            if intent == CRISIS_INTENT or doc is None:
+            if message.get(CRISIS_PROPERTY) or doc is None:
                 continue
             found = classify(doc, *self._matchers)
             if found is None:
                 continue
             message.set(PROPERTY, found, add_to_output=True)
-            chosen = {"name": found["intent"], "confidence": 1.0}
-            ranking = [i for i in message.get(INTENT_RANKING_KEY) or [] if i.get("name") != found["intent"]]
-            message.set(INTENT, chosen, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [chosen] + ranking, add_to_output=True)
+            pattern_matching.override_intent(message, found["intent"])
         return messages

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Dict, List
 
 import yaml
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
+from rasa.shared.nlu.training_data.message import Message
 from spacy.matcher import Matcher, PhraseMatcher
 
 
@@ -37,3 +39,11 @@ def matches(doc, phrases, tokens):
     """(label, span) for every match of either matcher, in text order."""
     found = [(doc.vocab.strings[m], doc[s:e]) for m, s, e in list(phrases(doc)) + list(tokens(doc))]
     return sorted(found, key=lambda item: item[1].start)
+
+
+def override_intent(message: Message, intent: str) -> None:
+    """Make `intent` the message's intent with full confidence, ahead of the ranking."""
+    chosen = {"name": intent, "confidence": 1.0}
+    ranking = [i for i in message.get(INTENT_RANKING_KEY) or [] if i.get("name") != intent]
+    message.set(INTENT, chosen, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [chosen] + ranking, add_to_output=True)

@@ -29,6 +29,11 @@ def faq_topics() -> Dict[str, dict]:
     return topics
 
 
+def answer_text(topic: dict) -> str:
+    """A topic's answer as one line, as the patient reads it."""
+    return " ".join(topic["answer"].split())
+
+
 @lru_cache(maxsize=None)
 def resources() -> dict:
     """The crisis and help resources, with the date they were last checked."""

@@ -36,7 +36,7 @@ def test_every_topic_is_answered_with_warning_and_referral():
     for name, topic in content.faq_topics().items():
         messages, _ = _run(ActionAnswerFaq(), _tracker(topic=name))
         texts = [m["text"] for m in messages]
-        assert texts[0] == " ".join(topic["answer"].split())
+        assert texts[0] == content.answer_text(topic)
         assert [m["part"] for m in messages][-1] == "referral" and texts[-1] == REFERRAL
         assert any(m.get("part") == "warning" for m in messages)
         assert messages[0]["review"]["topic"] == name
@@ -55,7 +55,7 @@ def test_low_answer_confidence_asks_instead_of_guessing():
         {"intent_response_key": "faq/opioid_crisis", "confidence": 0.3},
     ]
     messages, _ = _run(ActionAnswerFaq(), _tracker(topic="opioid_risks", confidence=low, ranking=ranking))
-    answers = {" ".join(t["answer"].split()) for t in content.faq_topics().values()}
+    answers = {content.answer_text(t) for t in content.faq_topics().values()}
     assert not any(m["text"] in answers for m in messages)
     assert [b["title"] for b in messages[0]["buttons"]] == [
         content.faq_topics()["opioid_risks"]["title"], content.faq_topics()["opioid_crisis"]["title"]]

@@ -10,12 +10,9 @@ transcript review read. Being in the pipeline, it holds on every channel.
 from pathlib import Path
 from typing import Any, Dict, List, Text
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import SPACY_DOCS
-from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
+from rasa.nlu.utils.spacy_utils import SpacyModel
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
@@ -61,45 +58,25 @@ def find_crisis(doc, phrases, tokens) -> Dict[str, Any]:
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False, model_from="SpacyNLP"
 )
-class CrisisNet(GraphComponent):
-    @classmethod
-    def required_components(cls) -> List[type]:
-        return [SpacyNLP]
+class CrisisNet(pattern_matching.RuleNet):
+    PATTERNS_FILE = PATTERNS_FILE
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         # The classifier's own crisis intent counts from this confidence up.
         return {"classifier_threshold": 0.5}
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
-        self.threshold = float(config["classifier_threshold"])
-        self._matchers = None
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "CrisisNet":
-        return cls(config)
-
-    def _matchers_for(self, model: SpacyModel):
-        if self._matchers is None:
-            self._matchers = build_matchers(model.model)
-        return self._matchers
-
     def _check(self, message: Message, model: SpacyModel) -> None:
         text = message.get(TEXT) or ""
         doc = message.get(SPACY_DOCS[TEXT]) or (model.model(text) if text else None)
-        found = find_crisis(doc, *self._matchers_for(model)) if doc is not None else {}
+        found = find_crisis(doc, *self.matchers(model)) if doc is not None else {}
+        threshold = float(self.config["classifier_threshold"])
         intent = message.get(INTENT) or {}
         classifier_says_crisis = (
-            intent.get("name") == CRISIS_INTENT and (intent.get("confidence") or 0) >= self.threshold
+            intent.get("name") == CRISIS_INTENT and (intent.get("confidence") or 0) >= threshold
         ) or any(
             # a crisis intent outvoted only by the fallback still counts
-            i.get("name") == CRISIS_INTENT and (i.get("confidence") or 0) >= self.threshold
+            i.get("name") == CRISIS_INTENT and (i.get("confidence") or 0) >= threshold
             for i in message.get(INTENT_RANKING_KEY) or []
         )
         if not found and not classifier_says_crisis:

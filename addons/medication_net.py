@@ -9,14 +9,11 @@ also replaces the classifier's among the high-risk intents, since its order pick
 most specific risk. A message the crisis net marked stays a crisis.
 """
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import SPACY_DOCS
-from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
+from rasa.nlu.utils.spacy_utils import SpacyModel
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
@@ -51,32 +48,15 @@ def classify(doc, phrases, tokens) -> Optional[Dict[str, Any]]:
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False, model_from="SpacyNLP"
 )
-class MedicationRiskNet(GraphComponent):
-    @classmethod
-    def required_components(cls) -> List[type]:
-        return [SpacyNLP]
-
-    def __init__(self) -> None:
-        self._matchers = None
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "MedicationRiskNet":
-        return cls()
+class MedicationRiskNet(pattern_matching.RuleNet):
+    PATTERNS_FILE = PATTERNS_FILE
 
     def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
-        if self._matchers is None:
-            self._matchers = pattern_matching.build_matchers(model.model, PATTERNS_FILE)
         for message in messages:
             doc = message.get(SPACY_DOCS[TEXT])
             if message.get(CRISIS_PROPERTY) or doc is None:
                 continue
-            found = classify(doc, *self._matchers)
+            found = classify(doc, *self.matchers(model))
             if found is None:
                 continue
             message.set(PROPERTY, found, add_to_output=True)

@@ -2,12 +2,16 @@
 
 The file has `sets` (named word lists, one token each), `phrases` (matched on
 lower-case text) and `patterns` (spaCy Matcher token patterns, which may name a set
-instead of a word list). The crisis net and the medication-risk net both use it.
+instead of a word list). The crisis net and the medication-risk net are both RuleNets.
 """
 from pathlib import Path
-from typing import Dict, List
+from typing import Any, Dict, List, Text
 
 import yaml
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
 from rasa.shared.nlu.training_data.message import Message
 from spacy.matcher import Matcher, PhraseMatcher
@@ -47,3 +51,37 @@ def override_intent(message: Message, intent: str) -> None:
     ranking = [i for i in message.get(INTENT_RANKING_KEY) or [] if i.get("name") != intent]
     message.set(INTENT, chosen, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [chosen] + ranking, add_to_output=True)
+
+
+class RuleNet(GraphComponent):
+    """Base for an NLU component that matches `PATTERNS_FILE` on the spaCy doc.
+
+    Subclasses set PATTERNS_FILE and register themselves with the recipe (with
+    model_from="SpacyNLP", so that `process` receives the spaCy model).
+    """
+
+    PATTERNS_FILE: Path
+
+    @classmethod
+    def required_components(cls) -> List[type]:
+        return [SpacyNLP]
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self.config = config
+        self._matchers = None
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "RuleNet":
+        return cls(config)
+
+    def matchers(self, model: SpacyModel):
+        """(phrase matcher, token matcher), built once from the patterns file."""
+        if self._matchers is None:
+            self._matchers = build_matchers(model.model, self.PATTERNS_FILE)
+        return self._matchers

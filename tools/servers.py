@@ -38,7 +38,7 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
 
 class Servers:
     def __init__(self, tmp: Path, rasa_port: int = RASA_PORT, action_port: int = ACTION_PORT,
-                 tracker_url: str = ""):
+                 tracker_url: str = "", env: dict = None):
         self.rasa_port, self.action_port = rasa_port, action_port
         self.tmp = tmp
         self.db = tmp / "conversations.db"
@@ -47,6 +47,7 @@ class Servers:
             "TRACKER_URL": tracker_url or f"sqlite:///{self.db}",
             "ACTION_ENDPOINT_URL": f"http://localhost:{action_port}/webhook",
             "RASA_TELEMETRY_ENABLED": "false",
+            **(env or {}),
         }
         self.processes = {}
         self.webhook = f"http://localhost:{rasa_port}/webhooks/rest/webhook"

@@ -1,4 +1,6 @@
-"""With the action server stopped, every message still gets a safe reply."""
+"""With the action server stopped or hanging, every message still gets a safe reply."""
+import socket
+import time
 import uuid
 
 import pytest
@@ -6,6 +8,10 @@ import pytest
 import content
 from tests import safety
 from tests.safety import texts
+from tools.servers import Servers
+
+HANGING_PORT = 5175
+TIMEOUT_SECONDS = 3
 
 
 @pytest.fixture(scope="module")
@@ -39,3 +45,32 @@ def test_failure_is_recorded_for_staff(actions_down):
     actions_down.send("what is cbt", sender=sender)
     bot = [d for k, d in actions_down.events(sender) if k == "bot"]
     assert bot and all(m["metadata"].get("fallback") == "no_reply" for m in bot)
+
+
+@pytest.fixture(scope="module")
+def actions_hang(tmp_path_factory):
+    """A Rasa server whose action server accepts connections and never answers."""
+    listener = socket.socket()
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", HANGING_PORT))
+    listener.listen(16)
+    rasa = Servers(tmp_path_factory.mktemp("hang"), rasa_port=5107, action_port=HANGING_PORT,
+                   env={"ACTION_TIMEOUT_SECONDS": str(TIMEOUT_SECONDS)})
+    try:
+        rasa.start_rasa()
+        yield rasa
+    finally:
+        rasa.stop_all()
+        listener.close()
+
+
+def test_slow_action_server_times_out_to_the_crisis_resources(actions_hang):
+    begin = time.monotonic()
+    replies = texts(actions_hang.send("i want to end my life"))
+    assert replies and safety.has_crisis_resources(replies[0])
+    assert time.monotonic() - begin < 60, "Rasa's default 300 s wait was not shortened"
+
+
+def test_slow_action_server_times_out_to_an_apology(actions_hang):
+    replies = texts(actions_hang.send("what is cbt"))
+    assert replies[0].startswith("Sorry") and content.referral() in replies

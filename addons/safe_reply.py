@@ -55,9 +55,8 @@ def fallback_messages(parse_data: Optional[dict]) -> List[Dict[Text, Any]]:
     if is_crisis(parse_data):
         kinds = (parse_data.get("crisis") or {}).get("kinds") or []
         return [{"text": t, "part": "crisis"} for t in content.crisis_messages("overdose" in kinds)]
-    urgent = "\n".join(
-        ["If you need help urgently:"]
-        + [f"• {content.resource_line(key)}" for key in ("emergency", "lifeline_988", "directory")]
+    urgent = content.resource_list(
+        "If you need help urgently:", ("emergency", "lifeline_988", "directory")
     )
     return [
         {"text": APOLOGY, "part": "answer"},

@@ -45,6 +45,11 @@ def resource_line(key: str) -> str:
     return f"{item['name']}: {item['how']}"
 
 
+def resource_list(intro: str, keys) -> str:
+    """`intro`, then one bulleted line per resource: how every reply lists help lines."""
+    return "\n".join([intro] + [f"• {resource_line(key)}" for key in keys])
+
+
 @lru_cache(maxsize=None)
 def _warnings_file() -> dict:
     return _read(CONTENT_DIR / "warnings.yml")
@@ -80,8 +85,7 @@ def _fill(text: str) -> str:
 def crisis_messages(overdose: bool = False) -> List[str]:
     """The crisis reply, one string per bot message. The first carries the resources."""
     crisis = _crisis_file()
-    lines = [_fill(crisis["opening"])] + [f"• {resource_line(k)}" for k in crisis["resources"]]
-    messages = ["\n".join(lines)]
+    messages = [resource_list(_fill(crisis["opening"]), crisis["resources"])]
     if overdose:
         messages.append(_fill(crisis["overdose"]))
     messages.append(_fill(crisis["check_in"]))
@@ -91,5 +95,4 @@ def crisis_messages(overdose: bool = False) -> List[str]:
 def crisis_follow_up() -> str:
     """A kind answer after a crisis reply that keeps the resources in view."""
     crisis = _crisis_file()
-    lines = [_fill(crisis["still_here"])] + [f"• {resource_line(k)}" for k in crisis["resources"]]
-    return "\n".join(lines)
+    return resource_list(_fill(crisis["still_here"]), crisis["resources"])

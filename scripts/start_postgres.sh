@@ -5,10 +5,11 @@
 set -euo pipefail
 DB=${1:-rasa_test}
 if ! command -v pg_ctlcluster >/dev/null; then
-  apt-get update -qq && apt-get install -y -qq postgresql >/dev/null
+  apt-get update -qq >&2 && apt-get install -y -qq postgresql >&2
 fi
 read -r VERSION CLUSTER PORT STATUS _ < <(pg_lsclusters -h | head -n 1)
-[ "$STATUS" = online ] || pg_ctlcluster "$VERSION" "$CLUSTER" start
+# Only the URL goes to stdout: callers capture it with $(...).
+[ "$STATUS" = online ] || pg_ctlcluster "$VERSION" "$CLUSTER" start >&2
 as_postgres() { su postgres -c "$1"; }
 as_postgres "psql -p $PORT -tAc \"SELECT 1 FROM pg_roles WHERE rolname='rasa'\"" | grep -q 1 \
   || as_postgres "psql -p $PORT -qc \"CREATE ROLE rasa LOGIN PASSWORD 'rasa'\""

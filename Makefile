@@ -29,13 +29,16 @@ PYTHON310 := $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python
 TRAINING_INPUTS := config.yml $(wildcard domain/*.yml) $(shell find data -name '*.yml') \
 	$(wildcard addons/*.py) $(SPACY_MODEL)/meta.json
 
-.PHONY: help setup run shell actions train test test-unit test-server validate evaluate lock spacy-model generate bench clean
+.PHONY: help setup run shell actions train test test-unit test-server check new-faq report evaluate lock spacy-model generate bench clean
 
 help:
 	@echo "make run    set up, train if needed, start the assistant on :$(RASA_PORT) (actions on :$(ACTION_PORT))"
 	@echo "make shell  chat with the assistant in this terminal"
 	@echo "make test   set up and run every check"
 	@echo "make bench  measure latency and memory (scripts/, not part of the tests)"
+	@echo "make new-faq NAME=topic   scaffold a FAQ topic (see CONTRIBUTING.md)"
+	@echo "make check  data checks;  make generate  rewrite the files derived from content/faq/"
+	@echo "make report cross-validated NLU report in results/report/"
 
 $(BIN)/.installed: requirements.lock
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 is required (Rasa 3.6 supports 3.8-3.10)"; exit 1; }
@@ -85,9 +88,18 @@ shell: train | var
 	trap "kill $$ACTIONS 2>/dev/null" EXIT INT TERM; \
 	$(RASA) shell --model $(MODEL) --endpoints endpoints.yml
 
-validate: setup
-	$(PY) -m tools.faqgen --check
-	$(RASA) data validate --domain domain --fail-on-warnings --max-history 5
+# Data and content checks that name the file and line of each problem (tools/datacheck.py).
+check: setup
+	$(PY) -m tools.datacheck
+
+# Scaffold a FAQ topic in content/faq/: make new-faq NAME=naloxone
+new-faq: $(BIN)/.installed
+	@$(PY) -m tools.new_faq $(NAME)
+
+# Cross-validated NLU report with Rasa's plots and a summary: results/report/summary.md
+FOLDS ?= 3
+report: setup
+	$(PY) -m tools.nlu_report --folds $(FOLDS) --out results/report
 
 test-unit: setup
 	$(PY) -m pytest -q tests/unit
@@ -102,7 +114,7 @@ evaluate: train
 test-server: train
 	TEST_POSTGRES_URL=$$(scripts/start_postgres.sh rasa_test) $(PY) -m pytest -q tests/server
 
-test: validate test-unit evaluate test-server
+test: check test-unit evaluate test-server
 
 # Re-resolve requirements.in in a throw-away venv and record every version it chose.
 lock:

@@ -19,12 +19,12 @@ def _read(path: Path):
 
 
 @lru_cache(maxsize=None)
-def faq_topics() -> Dict[str, dict]:
+def faq_topics(faq_dir: Path = FAQ_DIR) -> Dict[str, dict]:
     """Topic name -> its record (title, answer, citation, risk, warnings, examples)."""
     topics = {}
-    for path in sorted(FAQ_DIR.glob("*.yml")):
+    for path in sorted(faq_dir.glob("*.yml")):
         record = _read(path)
-        record["path"] = str(path.relative_to(CONTENT_DIR.parent))
+        record["path"] = str(path.relative_to(faq_dir.parent.parent))
         topics[record["topic"]] = record
     return topics
 

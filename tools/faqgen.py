@@ -83,19 +83,19 @@ def _e2e_stories(topics: Dict[str, dict]) -> str:
     })
 
 
-def generated_files() -> Dict[Path, str]:
-    topics = faq_topics()
+def generated_files(root: Path = ROOT) -> Dict[Path, str]:
+    topics = faq_topics(root / "content" / "faq")
     return {
-        ROOT / "data/nlu/faq.yml": _nlu(topics, "examples"),
-        ROOT / "domain/faq.yml": _domain(topics),
-        ROOT / "tests/heldout/faq.yml": _nlu(topics, "heldout"),
-        ROOT / "tests/e2e/test_faq.yml": _e2e_stories(topics),
+        root / "data/nlu/faq.yml": _nlu(topics, "examples"),
+        root / "domain/faq.yml": _domain(topics),
+        root / "tests/heldout/faq.yml": _nlu(topics, "heldout"),
+        root / "tests/e2e/test_faq.yml": _e2e_stories(topics),
     }
 
 
-def stale_files() -> list:
+def stale_files(root: Path = ROOT) -> list:
     return [
-        path for path, text in generated_files().items()
+        path for path, text in generated_files(root).items()
         if not path.exists() or path.read_text(encoding="utf-8") != text
     ]
 

@@ -66,7 +66,7 @@ def main() -> int:
             results["training_seconds"] = round(time.monotonic() - start, 1)
 
     with tempfile.TemporaryDirectory() as tmp:
-        servers = Servers(Path(tmp), rasa_port=5205, action_port=5255)
+        servers = Servers(Path(tmp), rasa_port=5305, action_port=5355)
         try:
             start = time.monotonic()
             servers.start_actions()

@@ -137,7 +137,12 @@ def main() -> None:
     parser.add_argument("--summary-only", action="store_true",
                         help="rewrite summary.md from the results already in --out")
     args = parser.parse_args()
-    logging.basicConfig(level=logging.WARNING)
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
+
+    # Only warnings: per-message debug lines would bury the progress bar.
+    configure_logging_and_warnings(logging.WARNING)
+    configure_structlog(logging.WARNING)
     if not args.summary_only:
         args.out.mkdir(parents=True, exist_ok=True)
         asyncio.run(run(args.folds, args.out))

@@ -42,7 +42,7 @@ def test_the_real_project_passes_every_check_but_rasa(project):
 
 def test_an_answer_without_citation_or_risk_is_named(project):
     path = project / "content/faq/what_is_cbt.yml"
-    citation = edit(path, "citation: [P3]", "citation: []")
+    citation = edit(path, "citation: [P3, safety-facts 1]", "citation: []")
     risk = edit(path, "risk: treatment", "risk: unknown")
     found = shown(datacheck.topic_fields(project), project)
     assert any(f.startswith(f"content/faq/what_is_cbt.yml:{citation}: `citation`") for f in found)
@@ -51,7 +51,7 @@ def test_an_answer_without_citation_or_risk_is_named(project):
 
 def test_a_citation_outside_the_two_sources_is_named(project):
     path = project / "content/faq/what_is_cbt.yml"
-    line = edit(path, "citation: [P3]", "citation: [P3, Wikipedia]")
+    line = edit(path, "citation: [P3, safety-facts 1]", "citation: [P3, Wikipedia]")
     found = shown(datacheck.topic_fields(project), project)
     assert any(f.startswith(f"content/faq/what_is_cbt.yml:{line}:") and "Wikipedia" in f for f in found)
 

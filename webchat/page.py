@@ -16,6 +16,12 @@ TEMPLATE = Path(__file__).parent / "chat.html"
 # Web addresses in resource texts, with or without a scheme. static/chat.js links bot
 # messages with the same rule.
 LINK = re.compile(r"\b(?:https?://)?(?:[a-z0-9-]+\.)+(?:org|com|net|gov|uk|ie)\b(?:/[^\s<>\"']*)?", re.I)
+# A phone number must not break at its hyphens: "1-" on one line, "800-..." on the next.
+HYPHENATED_NUMBER = re.compile(r"\b\d+(?:-\d+)+\b")
+
+
+def _plain(text: str) -> str:
+    return HYPHENATED_NUMBER.sub(r'<span class="nowrap">\g<0></span>', html.escape(text))
 
 
 def linked(text: str) -> str:
@@ -24,13 +30,13 @@ def linked(text: str) -> str:
     for match in LINK.finditer(text):
         url = match.group(0)
         href = url if url.lower().startswith(("http://", "https://")) else f"https://{url}"
-        parts.append(html.escape(text[last:match.start()]))
+        parts.append(_plain(text[last:match.start()]))
         parts.append(
             f'<a href="{html.escape(href)}" target="_blank" rel="noopener noreferrer">'
             f"{html.escape(url)}</a>"
         )
         last = match.end()
-    parts.append(html.escape(text[last:]))
+    parts.append(_plain(text[last:]))
     return "".join(parts)
 
 

@@ -118,5 +118,6 @@ def test_page_reflows_without_sideways_scrolling(browser, chat_url, viewport):
         assert width[0] <= width[1], width
         assert page.locator("#help").is_visible()
         assert content.referral() in page.locator("#log").text_content()
+        page.screenshot(path=str(_screens() / f"answer-{viewport['width']}px.png"), full_page=True)
     finally:
         context.close()

@@ -145,7 +145,6 @@
     pending = on;
     typing.hidden = !on;
     sendButton.disabled = on;
-    chat.setAttribute("aria-busy", on ? "true" : "false");
   }
 
   function showProblem(kind) {

@@ -21,7 +21,6 @@
         if (node !== frame) { spot.removeChild(node); }
       });
     });
-    frame.hidden = false;
     spot.appendChild(frame);
   });
 }());

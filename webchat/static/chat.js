@@ -114,7 +114,11 @@
     item.appendChild(who);
     var text = document.createElement("p");
     text.className = "text";
-    appendText(text, message.text || "");
+    if (message.from === "bot") {
+      appendText(text, message.text || "");
+    } else {
+      text.textContent = message.text || "";
+    }
     item.appendChild(text);
     if (Array.isArray(message.buttons) && message.buttons.length) {
       var group = document.createElement("div");
@@ -240,16 +244,19 @@
     clearFieldError();
     problem.hidden = true;
     var sent = add({ from: "user", text: shown || text });
+    var sender = senderId();
     input.value = "";
     setPending(true);
-    post(text, REPLY_TIMEOUT_MS).then(function (replies) {
+    post(text, REPLY_TIMEOUT_MS, sender).then(function (replies) {
       window.clearTimeout(retryTimer);
+      if (sender !== store.get("sender")) { return; } // "Start over" was pressed meanwhile
       replies.forEach(function (reply) {
         if (reply && reply.text) {
           add({ from: "bot", text: reply.text, buttons: reply.buttons, part: reply.part });
         }
       });
     }).catch(function (error) {
+      if (sender !== store.get("sender")) { return; }
       log.removeChild(sent);
       forgetLast();
       if (!input.value) { input.value = text; }

@@ -21,6 +21,10 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONHASHSEED := 0
+# Origins allowed by CORS and allowed to embed the chat (space-separated): the
+# assistant's own by default, never "*". Add a host site to embed the chat there,
+# e.g. CORS_ORIGINS="http://localhost:5005 https://clinic.example".
+export CORS_ORIGINS ?= http://localhost:$(RASA_PORT)
 
 # Rasa 3.6 needs Python 3.10 or older; on 3.11 pip silently picks rasa 1.10.
 PYTHON310 := $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
@@ -29,10 +33,11 @@ PYTHON310 := $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python
 TRAINING_INPUTS := config.yml $(wildcard domain/*.yml) $(shell find data -name '*.yml') \
 	$(wildcard addons/*.py) $(SPACY_MODEL)/meta.json
 
-.PHONY: help setup run shell actions train test test-unit test-server check new-faq report evaluate lock spacy-model generate bench clean
+.PHONY: help setup run shell actions train test test-unit test-server test-browser check new-faq report evaluate lock spacy-model generate bench clean
 
 help:
 	@echo "make run    set up, train if needed, start the assistant on :$(RASA_PORT) (actions on :$(ACTION_PORT))"
+	@echo "            the website chat is then at http://localhost:$(RASA_PORT)/chat/"
 	@echo "make shell  chat with the assistant in this terminal"
 	@echo "make test   set up and run every check"
 	@echo "make bench  measure latency and memory (scripts/, not part of the tests)"
@@ -79,9 +84,10 @@ run: train | var
 	echo "  Starting. When Rasa says it is up, talk to it with:"; \
 	echo "    curl -s localhost:$(RASA_PORT)/webhooks/rest/webhook -H 'Content-Type: application/json' \\"; \
 	echo "         -d '{\"sender\": \"me\", \"message\": \"what is ptsd?\"}'"; \
+	echo "  or open the website chat at http://localhost:$(RASA_PORT)/chat/"; \
 	echo "  or run 'make shell' in another terminal. Ctrl-C stops both servers."; \
 	echo ""; \
-	$(RASA) run --model $(MODEL) --port $(RASA_PORT) --endpoints endpoints.yml --credentials credentials.yml --cors "http://localhost:$(RASA_PORT)"
+	$(RASA) run --model $(MODEL) --port $(RASA_PORT) --endpoints endpoints.yml --credentials credentials.yml --cors $(CORS_ORIGINS)
 
 shell: train | var
 	@$(RASA) run actions --port $(ACTION_PORT) >var/actions.log 2>&1 & ACTIONS=$$!; \
@@ -114,7 +120,13 @@ evaluate: train
 test-server: train
 	TEST_POSTGRES_URL=$$(scripts/start_postgres.sh rasa_test) $(PY) -m pytest -q tests/server
 
-test: check test-unit evaluate test-server
+# The website chat in Debian's Chromium (installed here if missing; never a browser
+# download), against the real servers on ports 5205/5255.
+test-browser: train
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+	$(PY) -m pytest -q tests/browser
+
+test: check test-unit evaluate test-server test-browser
 
 # Re-resolve requirements.in in a throw-away venv and record every version it chose.
 lock:

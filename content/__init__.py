@@ -82,6 +82,11 @@ def _fill(text: str) -> str:
     return " ".join(text.split()).format(**numbers)
 
 
+def crisis_resource_keys() -> List[str]:
+    """The resources a person in crisis sees first, in order (crisis.yml)."""
+    return list(_crisis_file()["resources"])
+
+
 def crisis_messages(overdose: bool = False) -> List[str]:
     """The crisis reply, one string per bot message. The first carries the resources."""
     crisis = _crisis_file()

@@ -38,8 +38,10 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
 
 class Servers:
     def __init__(self, tmp: Path, rasa_port: int = RASA_PORT, action_port: int = ACTION_PORT,
-                 tracker_url: str = "", env: dict = None):
+                 tracker_url: str = "", env: dict = None, cors_origins: str = ""):
         self.rasa_port, self.action_port = rasa_port, action_port
+        # As `make run`: only the assistant's own origin, unless told otherwise.
+        self.cors_origins = cors_origins or f"http://localhost:{rasa_port}"
         self.tmp = tmp
         self.db = tmp / "conversations.db"
         self.env = {
@@ -47,6 +49,7 @@ class Servers:
             "TRACKER_URL": tracker_url or f"sqlite:///{self.db}",
             "ACTION_ENDPOINT_URL": f"http://localhost:{action_port}/webhook",
             "RASA_TELEMETRY_ENABLED": "false",
+            "CORS_ORIGINS": self.cors_origins,
             **(env or {}),
         }
         self.processes = {}
@@ -67,16 +70,23 @@ class Servers:
             f"http://localhost:{self.action_port}/health",
         )
 
-    def stop_actions(self):
-        process = self.processes.pop("actions")
+    def stop(self, name):
+        process = self.processes.pop(name)
         process.terminate()
         process.wait(timeout=30)
+
+    def stop_actions(self):
+        self.stop("actions")
+
+    def stop_rasa(self):
+        self.stop("rasa")
 
     def start_rasa(self):
         self._start(
             "rasa",
             [str(BIN / "rasa"), "run", "--model", str(MODEL), "--port", str(self.rasa_port),
-             "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"],
+             "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+             "--cors", *self.cors_origins.split()],
             f"http://localhost:{self.rasa_port}/webhooks/rest/",
         )
 

@@ -1,0 +1,1 @@
+"""The website chat: a page, its assets and a webhook, served by the Rasa server itself."""

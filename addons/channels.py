@@ -55,7 +55,8 @@ class GuardedChannel:
         return blueprint
 
 
-def _json_body(request: Request) -> dict:
+def json_body(request: Request) -> dict:
+    """The request's JSON object, or a 400 that says what to send."""
     try:
         body = request.json
     except Exception:  # Sanic raises its own error type for invalid JSON
@@ -71,7 +72,7 @@ class PatientRestInput(GuardedChannel, RestInput):
         return "rest"
 
     async def _extract_sender(self, req: Request) -> Optional[Text]:
-        sender = _json_body(req).get("sender")
+        sender = json_body(req).get("sender")
         if not isinstance(sender, str) or not sender.strip():
             raise InvalidUsage('"sender" is required: a string that identifies the conversation.')
         if len(sender) > MAX_SENDER_CHARS:
@@ -79,7 +80,7 @@ class PatientRestInput(GuardedChannel, RestInput):
         return sender
 
     def _extract_message(self, req: Request) -> Optional[Text]:
-        message = _json_body(req).get("message")
+        message = json_body(req).get("message")
         if message is None:
             return ""
         if not isinstance(message, str):
@@ -87,7 +88,7 @@ class PatientRestInput(GuardedChannel, RestInput):
         return message
 
     def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:
-        metadata = _json_body(request).get("metadata")
+        metadata = json_body(request).get("metadata")
         if metadata is not None and not isinstance(metadata, dict):
             raise InvalidUsage('"metadata" must be a JSON object.')
         return metadata

@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import requests
@@ -115,3 +116,15 @@ class Servers:
         return [(kind, json.loads(data)) for kind, data in rows]
 
 
+@contextmanager
+def running(tmp: Path, **settings):
+    """Both servers started for a test session or a benchmark, and always stopped."""
+    if not MODEL.exists():
+        raise RuntimeError(f"{MODEL} is missing: run `make train` first")
+    servers = Servers(tmp, **settings)
+    try:
+        servers.start_actions()
+        servers.start_rasa()
+        yield servers
+    finally:
+        servers.stop_all()

@@ -14,12 +14,11 @@ from sanic import Blueprint, response
 from sanic.exceptions import InvalidUsage, NotFound
 from sanic.request import Request
 
-from addons.channels import GuardedChannel
+from addons.channels import MAX_SENDER_CHARS, GuardedChannel, json_body
 from webchat.page import render_page
 
 STATIC_DIR = Path(__file__).parent / "static"
 STATIC_TYPES = {".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml"}
-MAX_SENDER_CHARS = 128
 # What the page may show of a bot message. Review metadata (confidence, citation, ...)
 # stays in the transcript: the patient needs the text, the buttons and the kind of part.
 PARTS = {"answer", "warning", "referral", "crisis"}
@@ -67,12 +66,7 @@ class ReplyCollector(CollectingOutputChannel):
 
 
 def _read_request(request: Request) -> tuple:
-    try:
-        body = request.json
-    except Exception:  # Sanic raises its own error type for invalid JSON
-        body = None
-    if not isinstance(body, dict):
-        raise InvalidUsage('Send a JSON object like {"sender": "id", "message": "text"}.')
+    body = json_body(request)
     sender, text = body.get("sender"), body.get("message")
     if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_CHARS:
         raise InvalidUsage(f'"sender" must be a string of 1 to {MAX_SENDER_CHARS} characters.')

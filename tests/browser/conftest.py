@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from tools.servers import MODEL, ROOT, Servers
+from tools.servers import ROOT, running
 
 RASA_PORT = int(os.environ.get("BROWSER_RASA_PORT", "5205"))
 ACTION_PORT = int(os.environ.get("BROWSER_ACTION_PORT", "5255"))
@@ -27,15 +27,8 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="session")
 def servers(tmp_path_factory):
-    if not MODEL.exists():
-        pytest.fail(f"{MODEL} is missing: run `make train` first")
-    running = Servers(tmp_path_factory.mktemp("browser"), rasa_port=RASA_PORT, action_port=ACTION_PORT)
-    try:
-        running.start_actions()
-        running.start_rasa()
-        yield running
-    finally:
-        running.stop_all()
+    with running(tmp_path_factory.mktemp("browser"), rasa_port=RASA_PORT, action_port=ACTION_PORT) as started:
+        yield started
 
 
 @pytest.fixture(scope="session")

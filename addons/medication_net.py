@@ -6,7 +6,8 @@ suddenly or about getting opioids (addons/medication_patterns.yml), or names an
 opioid together with a sedative or an antidepressant, the intent becomes that
 high-risk intent, so the answer names the specific risk and never a dose. Its choice
 also replaces the classifier's among the high-risk intents, since its order picks the
-most specific risk. A message the crisis net marked stays a crisis.
+most specific risk. A message the crisis net marked stays a crisis, but keeps the
+finding, so the crisis reply can name the specific risk too.
 """
 from pathlib import Path
 from typing import Any, Dict, List, Optional
@@ -54,11 +55,12 @@ class MedicationRiskNet(pattern_matching.RuleNet):
     def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
         for message in messages:
             doc = message.get(SPACY_DOCS[TEXT])
-            if message.get(CRISIS_PROPERTY) or doc is None:
+            if doc is None:
                 continue
             found = classify(doc, *self.matchers(model))
             if found is None:
                 continue
             message.set(PROPERTY, found, add_to_output=True)
-            pattern_matching.override_intent(message, found["intent"])
+            if not message.get(CRISIS_PROPERTY):
+                pattern_matching.override_intent(message, found["intent"])
         return messages

@@ -148,7 +148,7 @@ def main() -> None:
         asyncio.run(run(args.folds, args.out))
     summary = args.out / "summary.md"
     summary.write_text(summarise(args.out, args.folds), encoding="utf-8")
-    print(f"Report written to {args.out.relative_to(ROOT)}/: start with summary.md")
+    print(f"Report written to {args.out}/: start with summary.md")
 
 
 if __name__ == "__main__":

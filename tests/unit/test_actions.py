@@ -84,3 +84,13 @@ def test_overdose_adds_the_overdose_steps():
     tracker.latest_message["crisis"] = {"kinds": ["overdose"]}
     messages, _ = _run(ActionCrisisResponse(), tracker)
     assert any("naloxone" in m["text"] and "recovery position" in m["text"] for m in messages)
+
+
+def test_crisis_reply_names_the_medication_risk_the_net_found_before_the_check_in():
+    tracker = _tracker(intent="crisis")
+    tracker.latest_message["medication_risk"] = {"intent": "obtain_opioids", "classes": ["opioid"]}
+    messages, _ = _run(ActionCrisisResponse(), tracker)
+    assert content.resources()["resources"]["emergency"]["how"] in messages[0]["text"]
+    assert [m.get("warning_id") for m in messages if m.get("part") == "warning"] == [
+        "not_your_prescription", "opioid_addiction", "substance_use"]
+    assert "safe right now" in messages[-1]["text"]

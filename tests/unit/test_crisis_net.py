@@ -20,6 +20,8 @@ def crisis(text):
     ("i keep cutting myself", "self_harm"), ("my friend isn't breathing", "overdose"),
     ("i took too many percs", "overdose"), ("i want to hurt my wife", "harm_others"),
     ("greet I want to die", "suicide"), ("quiero morir", "suicide"),
+    ("he took fentanyl and is unconscious", "overdose"), ("she's blue and not breathing", "overdose"),
+    ("my pills are lined up", "suicide"),
 ])
 def test_net_catches(text, kind):
     assert kind in crisis(text).get("kinds", [])

@@ -112,26 +112,32 @@ _LONG_NUMBER = re.compile(r"(?<![\d.])(?:\d[ -]?){12,18}\d(?![\d.])")
 Classify = Callable[[str, Keep], Optional[str]]
 
 
+# Identifiers have at most this many space-separated groups ("+33 6 12 34 56 78").
+MAX_PIECES = 7
+
+
 def _longest_spans(text: str, keep: Keep, classify: Classify) -> str:
-    """Replace the longest run of whitespace-separated pieces that `classify` names.
+    """From left to right, replace the longest run of pieces that `classify` names.
 
     A number typed right next to another ("I'm 34 5551234567") makes one long match;
-    trying shorter runs finds the identifier inside it, and what is left is tried again.
+    trying shorter runs finds the identifier inside it. Runs are capped, so the work
+    stays linear in the length of the message.
     """
     pieces = [m.span() for m in re.finditer(r"\S+", text)]
-    for size in range(len(pieces), 0, -1):
-        for first in range(len(pieces) - size + 1):
-            start, end = pieces[first][0], pieces[first + size - 1][1]
+    out, done, i = [], 0, 0
+    while i < len(pieces):
+        for size in range(min(MAX_PIECES, len(pieces) - i), 0, -1):
+            start, end = pieces[i][0], pieces[i + size - 1][1]
             if text[start] == "(" and text.count("(", start, end) > text.count(")", start, end):
                 start += 1  # "(555 123 4567": the bracket belongs to the sentence
             placeholder = classify(text[start:end], keep)
             if placeholder:
-                return (
-                    _longest_spans(text[:start], keep, classify)
-                    + placeholder
-                    + _longest_spans(text[end:], keep, classify)
-                )
-    return text
+                out += [text[done:start], placeholder]
+                done, i = end, i + size
+                break
+        else:
+            i += 1
+    return "".join(out) + text[done:]
 
 
 def luhn_ok(digits: str) -> bool:

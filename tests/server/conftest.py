@@ -15,3 +15,28 @@ def servers(tmp_path_factory):
         yield running
     finally:
         running.stop_all()
+
+
+# The transcript tests run their own servers on their own ports (Rasa 5405, actions
+# 5455), so that they can run beside the other server tests and a `make bench`.
+TRANSCRIPT_RASA_PORT = 5405
+TRANSCRIPT_ACTION_PORT = 5455
+
+
+@pytest.fixture(scope="session")
+def transcript_actions(tmp_path_factory):
+    if not MODEL.exists():
+        pytest.fail(f"{MODEL} is missing: run `make train` first")
+    running = Servers(tmp_path_factory.mktemp("transcript-actions"),
+                      rasa_port=TRANSCRIPT_RASA_PORT, action_port=TRANSCRIPT_ACTION_PORT)
+    try:
+        running.start_actions()
+        yield running
+    finally:
+        running.stop_all()
+
+
+def transcript_rasa(tmp, tracker_url: str = "") -> Servers:
+    """A Rasa server on the transcript tests' port, using `transcript_actions`."""
+    return Servers(tmp, rasa_port=TRANSCRIPT_RASA_PORT, action_port=TRANSCRIPT_ACTION_PORT,
+                   tracker_url=tracker_url)

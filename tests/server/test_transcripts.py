@@ -85,3 +85,12 @@ def test_rows_keep_intent_and_action_columns_for_review(on_sqlite):
                           "WHERE sender_id = ? ORDER BY id", (sender,)).fetchall()
     assert ("user", "faq", None) in rows
     assert ("action", None, "action_answer_faq") in rows
+
+
+def test_identifiers_do_not_reach_the_server_logs(on_sqlite, transcript_actions):
+    """At the servers' normal log level (Rasa's debug log, with --debug, does show texts)."""
+    on_sqlite.send(f"my email is {EMAIL}, phone {PHONE}, what is cbt")
+    on_sqlite.send(f"i want to die, write to {EMAIL}")
+    for log in (on_sqlite.tmp / "rasa.log", transcript_actions.tmp / "actions.log"):
+        text = log.read_text()
+        assert EMAIL not in text and PHONE not in text, log

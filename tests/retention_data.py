@@ -33,7 +33,7 @@ def seed(url: str) -> dict:
                        ActionExecuted("action_answer_faq", timestamp=at),
                        BotUttered("an answer", timestamp=at)]
         tracker = DialogueStateTracker.from_events(senders[name], events)
-        asyncio.get_event_loop().run_until_complete(store.save(tracker))
+        asyncio.run(store.save(tracker))
     store.engine.dispose()
     return senders
 

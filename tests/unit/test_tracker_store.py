@@ -4,6 +4,7 @@ import json
 import sqlite3
 
 import pytest
+import sqlalchemy.exc
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -16,7 +17,7 @@ TEXT = "i want to die, my email is sam@example.org and my number is 07700 900123
 
 
 def _run(coroutine):
-    return asyncio.get_event_loop().run_until_complete(coroutine)
+    return asyncio.run(coroutine)
 
 
 @pytest.fixture
@@ -96,7 +97,7 @@ def test_a_failed_write_is_recorded_and_still_raised(store):
     with store.engine.begin() as connection:
         connection.execute("DROP TABLE events")
     assert store.probe()["status"] == "failing"
-    with pytest.raises(Exception):
+    with pytest.raises(sqlalchemy.exc.OperationalError):
         _run(store.save(_tracker("patient-2")))
     report = store.health.report()
     assert report["status"] == "failing" and report["failed_writes"] == 1

@@ -29,8 +29,21 @@ def test_look_alike_survives(case):
     assert redact(case["text"]) == case["text"]
 
 
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, (list, dict)):
+        for item in value.values() if isinstance(value, dict) else value:
+            yield from _strings(item)
+
+
 def _assistant_texts():
+    from actions.medication_safety import OPENING
+
     yield from (content.answer_text(t) for t in content.faq_topics().values())
+    for topic in content.faq_topics().values():  # titles, citations: reply metadata
+        yield from (" ".join(s.split()) for k in ("title", "citation") for s in _strings(topic.get(k)))
+    yield from OPENING.values()
     yield from (content.warning_text(w) for w in content.warning_ids())
     yield from (content.referral(), content.medication_referral(), content.crisis_follow_up())
     yield from content.crisis_messages(overdose=True)

@@ -11,6 +11,10 @@ from dataclasses import dataclass, field
 from typing import Optional, Set
 
 
+# A long outage must not grow memory without bound; past this the count is a floor.
+MAX_TRACKED_CONVERSATIONS = 100_000
+
+
 def _when(timestamp: Optional[float]) -> str:
     if timestamp is None:
         return "never"
@@ -45,7 +49,7 @@ class StorageHealth:
                 self.failing, self.failing_since = True, now
             if write:
                 self.failed_writes += 1
-                if sender_id:
+                if sender_id and len(self.failed_conversations) < MAX_TRACKED_CONVERSATIONS:
                     self.failed_conversations.add(sender_id)
 
     def report(self) -> dict:

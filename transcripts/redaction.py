@@ -45,11 +45,19 @@ def help_lines() -> Keep:
 
 # --- e-mail and web addresses --------------------------------------------------------
 
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-
 # Only top-level domains that are not also English words a patient might glue to a
 # full stop ("help.me", "tell.us").
 _TLDS = "com|org|net|edu|gov|mil|info|biz|io|uk|ca|au|nz|ie|eu|de|fr|app|dev|health|online"
+
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# "sam at gmail dot com", "sam(at)gmail(dot)com": a spelt-out "dot" or a bracketed "at"
+# is required, so that "I looked at webmd.com" is not taken for an address
+_AT, _DOT = r"(?:\s*[(\[]at[)\]]\s*|\s+at\s+)", r"(?:\s*[(\[]dot[)\]]\s*|\s+dot\s+)"
+_SPELT_EMAIL = re.compile(
+    rf"(?i)(?<![\w.+-])[\w.+-]+(?:{_AT}[\w-]+(?:{_DOT}[\w-]+)*{_DOT}(?:{_TLDS}|co)\b"
+    rf"|\s*[(\[]at[)\]]\s*[\w-]+(?:\.[\w-]+)+)"
+)
+
 _URL = re.compile(
     rf"""(?ix)
     (?:https?://|ftp://|www\.)[^\s<>"']+
@@ -242,6 +250,7 @@ def _after_cue(placeholder: str) -> Callable[[re.Match, Keep], str]:
 
 _RULES: List[Tuple[Pattern, Callable[[re.Match, Keep], str]]] = [
     (_EMAIL, _fixed(EMAIL)),
+    (_SPELT_EMAIL, _fixed(EMAIL)),
     (_URL, _url),
     (_DOB, _after_cue(DOB)),
     (_ID_AFTER_CUE, _after_cue(ID)),

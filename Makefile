@@ -33,7 +33,7 @@ PYTHON310 := $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python
 TRAINING_INPUTS := config.yml $(wildcard domain/*.yml) $(shell find data -name '*.yml') \
 	$(wildcard addons/*.py) $(SPACY_MODEL)/meta.json
 
-.PHONY: help setup run shell actions train test test-unit test-server test-browser check new-faq report evaluate lock spacy-model generate bench clean
+.PHONY: help setup run shell actions train test test-unit test-server test-browser check new-faq report evaluate lock spacy-model generate bench retention clean
 
 help:
 	@echo "make run    set up, train if needed, start the assistant on :$(RASA_PORT) (actions on :$(ACTION_PORT))"
@@ -44,6 +44,7 @@ help:
 	@echo "make new-faq NAME=topic   scaffold a FAQ topic (see CONTRIBUTING.md)"
 	@echo "make check  data checks;  make generate  rewrite the files derived from content/faq/"
 	@echo "make report cross-validated NLU report in results/report/"
+	@echo "make retention [DRY_RUN=1]  delete conversations older than RETENTION_DAYS (90)"
 
 $(BIN)/.installed: requirements.lock
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 is required (Rasa 3.6 supports 3.8-3.10)"; exit 1; }
@@ -135,6 +136,11 @@ lock:
 	{ echo '# The exact resolved set CI tests, for Python 3.10: `make lock` regenerates it from requirements.in.'; \
 	  build/lock-venv/bin/pip freeze --all --exclude pip; } > requirements.lock
 	rm -rf build/lock-venv
+
+# Delete conversations whose last event is older than RETENTION_DAYS from TRACKER_URL's
+# database; DRY_RUN=1 only reports. See "Transcripts and privacy" in the README for cron.
+retention: $(BIN)/.installed
+	$(PY) -m tools.retention $(if $(DRY_RUN),--dry-run)
 
 bench: train
 	$(PY) scripts/bench_latency.py --messages 300

@@ -107,6 +107,11 @@ class Servers:
         response.raise_for_status()
         return response.json()
 
+    def storage_health(self):
+        """GET /health/storage: (status code, report)."""
+        response = requests.get(f"http://localhost:{self.rasa_port}/health/storage", timeout=60)
+        return response.status_code, response.json()
+
     def events(self, sender) -> list:
         """The events stored for `sender` in the SQL tracker store, oldest first."""
         with sqlite3.connect(self.db) as db:

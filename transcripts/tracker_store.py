@@ -1,0 +1,134 @@
+"""Rasa's SQL tracker store, with every event redacted before it is written.
+
+endpoints.yml names it (`type: transcripts.tracker_store.RedactingSQLTrackerStore`,
+`url: ${TRACKER_URL}`); Rasa passes the url as `host`, which SQLTrackerStore accepts as a
+full SQLAlchemy URL, so SQLite and PostgreSQL both work through TRACKER_URL alone.
+
+Only what is written is redacted. NLU, the crisis net and the actions run on the
+tracker in memory, which still holds the original text for the turn in progress; the
+next turn starts from the stored, redacted tracker.
+
+Each write and each health probe is recorded in `self.health` (see transcripts.health).
+"""
+import json
+import logging
+import time
+from typing import Any, Optional, Text
+
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+from transcripts import health as health_registry
+from transcripts.health import StorageHealth
+from transcripts.redaction import redact
+
+logger = logging.getLogger(__name__)
+
+# Values under these keys name things in the domain or the model (intents, actions,
+# slots, policies, entity types). The tracker cannot be rebuilt if they change, and
+# they hold no free text. Every other string is redacted, including metadata, so a
+# new field is redacted by default.
+STRUCTURAL_KEYS = frozenset({
+    "event", "name", "policy", "input_channel", "message_id", "model_id", "entity",
+    "extractor", "role", "group", "intent_response_key", "utter_action", "response_key",
+    "template_name", "action_name", "intent_name",
+})
+CONNECT_TIMEOUT_SECONDS = 5
+
+
+def redact_event(data: Any, key: Optional[str] = None) -> Any:
+    """A copy of a serialised event with the free text in it redacted."""
+    if isinstance(data, str):
+        return data if key in STRUCTURAL_KEYS else redact(data)
+    if isinstance(data, dict):
+        return {k: redact_event(v, k) for k, v in data.items()}
+    if isinstance(data, list):
+        return [redact_event(v, key) for v in data]
+    return data
+
+
+class RedactingSQLTrackerStore(SQLTrackerStore):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._reconnecting_engine()
+        self.health = StorageHealth()
+        health_registry.watch(self)
+
+    def _reconnecting_engine(self) -> None:
+        """Rebuild Rasa's engine so that a database restart costs no turns, and errors
+        that reach the logs never show the values of a statement."""
+        url = self.engine.url
+        kwargs = create_engine_kwargs(url.render_as_string(hide_password=False))
+        if url.get_backend_name() == "postgresql":
+            connect_args = kwargs.setdefault("connect_args", {})
+            connect_args.setdefault("connect_timeout", CONNECT_TIMEOUT_SECONDS)
+        self.engine.dispose()
+        # pool_pre_ping: pooled connections die with a database restart; without it the
+        # first write after the restart fails too
+        self.engine = sa.create_engine(url, pool_pre_ping=True, hide_parameters=True, **kwargs)
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        try:
+            await self.stream_events(tracker)
+            self._write_redacted(tracker)
+        except Exception as error:
+            self.health.failed(error, tracker.sender_id)
+            logger.error(
+                "Could not store conversation %s (%s): this turn is not in the database",
+                tracker.sender_id, type(error).__name__,
+            )
+            raise  # Rasa's FailSafeTrackerStore keeps the patient talking
+        self.health.ok()
+
+    def _write_redacted(self, tracker: DialogueStateTracker) -> None:
+        # SQLTrackerStore.save, with the event data redacted before it is serialised
+        with self.session_scope() as session:
+            for event in self._additional_events(session, tracker):
+                data = redact_event(event.as_dict())
+                session.add(
+                    self.SQLEvent(
+                        sender_id=tracker.sender_id,
+                        type_name=event.type_name,
+                        timestamp=data.get("timestamp"),
+                        intent_name=(data.get("parse_data") or {}).get("intent", {}).get(INTENT_NAME_KEY),
+                        action_name=data.get("name"),
+                        data=json.dumps(data),
+                    )
+                )
+            session.commit()
+
+    async def _stream_new_events(self, event_broker, new_events, sender_id: Text) -> None:
+        # an event broker, if one is ever configured, gets the redacted events too
+        for event in new_events:
+            event_broker.publish({"sender_id": sender_id, **redact_event(event.as_dict())})
+
+    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        return await self._reading(super().retrieve(sender_id))
+
+    async def retrieve_full_tracker(self, conversation_id: Text) -> Optional[DialogueStateTracker]:
+        return await self._reading(super().retrieve_full_tracker(conversation_id))
+
+    async def _reading(self, retrieval):
+        try:
+            return await retrieval
+        except Exception as error:
+            # FailSafeTrackerStore answers None, and Rasa starts the conversation afresh
+            self.health.failed(error, write=False)
+            raise
+
+    def probe(self) -> dict:
+        """Try a write that is rolled back, record the result, and report the health."""
+        try:
+            with self.session_scope() as session:
+                session.add(self.SQLEvent(sender_id="health-probe", type_name="probe",
+                                          timestamp=time.time(), data="{}"))
+                session.flush()
+                session.rollback()
+        except Exception as error:
+            self.health.failed(error, write=False)
+        else:
+            self.health.ok()
+        return self.health.report()

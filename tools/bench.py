@@ -50,6 +50,7 @@ README = ROOT / "README.md"
 README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
 STARTUP_SECONDS = 300
 REQUEST_SECONDS = 60
+SINGLE_SENDER_SECONDS = 1800  # a bound, far above what 500 messages take
 # The first message each system answers: one that needs the action server, for ours.
 PROBES = {"ours": "what is ptsd", "baseline": "hello"}
 
@@ -438,7 +439,8 @@ def measure(label: str, servers: Servers, with_actions: bool, args, texts: List[
         print(f"[{label}] cold start ...", flush=True)
         result["cold_start_s"] = cold_start(servers, with_actions, PROBES[label])
         print(f"[{label}] single sender, {args.messages} messages ...", flush=True)
-        single = load(servers, texts[:args.messages], 1, args.turns, None, f"bench-{label}-single")
+        single = load(servers, texts[:args.messages], 1, args.turns, SINGLE_SENDER_SECONDS,
+                      f"bench-{label}-single")
         result["latency_ms"] = single["latency_ms"]
         result["load"], prefixes = [], []
         for n in args.concurrency:

@@ -40,7 +40,7 @@ help:
 	@echo "            the website chat is then at http://localhost:$(RASA_PORT)/chat/"
 	@echo "make shell  chat with the assistant in this terminal"
 	@echo "make test   set up and run every check"
-	@echo "make bench  measure latency and memory (scripts/, not part of the tests)"
+	@echo "make bench  latency, throughput, memory, start and training against stock rasa init (not a test)"
 	@echo "make new-faq NAME=topic   scaffold a FAQ topic (see CONTRIBUTING.md)"
 	@echo "make check  data checks;  make generate  rewrite the files derived from content/faq/"
 	@echo "make report cross-validated NLU report in results/report/"
@@ -142,8 +142,12 @@ lock:
 retention: $(BIN)/.installed
 	$(PY) -m tools.retention $(if $(DRY_RUN),--dry-run)
 
+# Our assistant against the stock `rasa init` project (build/baseline), in turn, on this
+# machine: results/bench/. Not a test. Options, e.g. BENCH_ARGS="--train --publish" (see
+# `$(PY) -m tools.bench --help`); a quick check: BENCH_ARGS="--messages 50 --load-seconds 10".
+BENCH_ARGS ?=
 bench: train
-	$(PY) scripts/bench_latency.py --messages 300
+	$(PY) -m tools.bench $(BENCH_ARGS)
 
 clean:
 	rm -rf build models results var .pytest_cache

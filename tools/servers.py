@@ -54,21 +54,34 @@ class Servers:
             **(env or {}),
         }
         self.processes = {}
+        self.health = {}
         self.webhook = f"http://localhost:{rasa_port}/webhooks/rest/webhook"
 
-    def _start(self, name, args, health):
+    # The project a server runs in: ours, or (for the benchmark) the stock `rasa init` one.
+    cwd = ROOT
+
+    def _start(self, name, args, health, wait=True):
         log = self.tmp / f"{name}.log"
         process = subprocess.Popen(
-            args, cwd=ROOT, env=self.env, stdout=log.open("w"), stderr=subprocess.STDOUT
+            args, cwd=self.cwd, env=self.env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
         )
         self.processes[name] = process
-        _wait_until_up(health, process, log)
+        self.health[name] = (health, log)
+        if wait:
+            self.wait_until_up(name)
 
-    def start_actions(self):
+    def wait_until_up(self, name):
+        health, log = self.health[name]
+        _wait_until_up(health, self.processes[name], log)
+
+    def start_actions(self, wait=True):
+        """Start the action server; with wait=False, return at once (see wait_until_up)."""
         self._start(
             "actions",
             [str(BIN / "rasa"), "run", "actions", "--port", str(self.action_port)],
             f"http://localhost:{self.action_port}/health",
+            wait,
         )
 
     def stop(self, name):
@@ -82,13 +95,14 @@ class Servers:
     def stop_rasa(self):
         self.stop("rasa")
 
-    def start_rasa(self):
+    def start_rasa(self, wait=True):
         self._start(
             "rasa",
             [str(BIN / "rasa"), "run", "--model", str(MODEL), "--port", str(self.rasa_port),
              "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
              "--cors", *self.cors_origins.split()],
             f"http://localhost:{self.rasa_port}/webhooks/rest/",
+            wait,
         )
 
     def stop_all(self):

@@ -30,7 +30,8 @@ def test_net_catches(text, kind):
 @pytest.mark.parametrize("text", [
     "this paperwork is killing me", "I could die for a coffee", "my grandmother died last year",
     "i'm dying to know", "what is the overdose risk of oxy", "what are overdose statistics",
-    "my laptop stopped responding",
+    "my laptop stopped responding", "i've been feeling blue and not sleeping much",
+    "i was knocked unconscious in the crash",
 ])
 def test_net_ignores_figures_of_speech(text):
     assert crisis(text) == {}

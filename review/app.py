@@ -1,6 +1,6 @@
 """The review pages: a Sanic app of its own, on 127.0.0.1 only (python -m review).
 
-Every route but /login and the style sheet needs a logged-in staff member; every POST
+Every route but /login, the style sheet and the (empty) favicon needs a logged-in staff member; every POST
 needs the session's CSRF token and, if the browser sends one, our own Origin. Pages are
 plain server-rendered HTML with a strict Content-Security-Policy and nothing external.
 
@@ -68,7 +68,8 @@ def create_app(url: str = None, name: str = "review") -> Sanic:
         resp.headers["Content-Security-Policy"] = CSP
         resp.headers["X-Content-Type-Options"] = "nosniff"
         resp.headers["X-Frame-Options"] = "DENY"
-        resp.headers["Referrer-Policy"] = "no-referrer"
+        # not no-referrer: with it Chromium sends "Origin: null" on our own forms
+        resp.headers["Referrer-Policy"] = "same-origin"
         resp.headers["Cache-Control"] = "no-store"
 
     @app.exception(NotFound, MethodNotSupported)
@@ -119,6 +120,10 @@ def create_app(url: str = None, name: str = "review") -> Sanic:
     @app.get("/review.css")
     async def stylesheet(request):
         return await response.file(HERE / "templates" / "review.css", mime_type="text/css")
+
+    @app.get("/favicon.ico")
+    async def favicon(request):  # nothing, rather than a 404 on every page in the browser
+        return response.empty()
 
     @app.get("/login")
     async def login_page(request):

@@ -85,17 +85,20 @@ class Filters:
         for name in FLAGS:
             if getattr(self, name):
                 clauses.append(getattr(c, name) == sa.true())
+        # EXISTS, not IN: walking the list newest first, each row is one primary-key
+        # lookup, and a page stops after its rows instead of first collecting every match
         for kind in ("intent", "action"):
             name = getattr(self, kind)
             if name:
                 labels = schema.labels.c
-                clauses.append(c.sender_id.in_(
-                    sa.select(labels.sender_id).where(labels.kind == kind, labels.name == name)))
+                clauses.append(sa.exists().where(labels.kind == kind, labels.name == name,
+                                                 labels.sender_id == c.sender_id))
         if self.tag:
             tags = schema.tags.c
-            clauses.append(c.sender_id.in_(sa.select(tags.sender_id).where(tags.tag == self.tag)))
+            clauses.append(sa.exists().where(tags.sender_id == c.sender_id, tags.tag == self.tag.lower()))
         if self.q:
-            clauses.append(sa.func.lower(c.user_text).contains(self.q.lower(), autoescape=True))
+            # user_text is stored lower-cased (review.summary)
+            clauses.append(c.user_text.contains(self.q.lower(), autoescape=True))
         return sa.and_(sa.true(), *clauses)
 
 

@@ -21,7 +21,7 @@ conversations = sa.Table(
     sa.Column("action_failure", sa.Boolean, nullable=False, default=False),
     sa.Column("unwarned", sa.Boolean, nullable=False, default=False),
     sa.Column("min_confidence", sa.Float),
-    # the redacted user texts, for the free-text search
+    # the redacted user texts, lower-cased, for the free-text search
     sa.Column("user_text", sa.Text, nullable=False, default=""),
     sa.Column("last_event_id", sa.Integer, nullable=False, default=0),
     sa.Index("ix_review_conversations_started", "started_at", "sender_id"),

@@ -100,7 +100,8 @@ class Summary:
         if parse.get("crisis") or intent.get("name") == "crisis":
             self.crisis = True
         if event.get("text") and len(self.user_text) < MAX_USER_TEXT:
-            self.user_text = (self.user_text + "\n" + event["text"]).strip()[:MAX_USER_TEXT]
+            # lower-cased, so that the search needs no lower() on each row
+            self.user_text = (self.user_text + "\n" + event["text"].lower()).strip()[:MAX_USER_TEXT]
 
     def _bot(self, meta: dict) -> None:
         review = meta.get("review") or {}

@@ -50,7 +50,7 @@ def test_the_store_keeps_one_summary_per_conversation(engine):
                        "action_failure": ["failure"], "unwarned": ["unwarned"]}
     assert rows["faq-ok"]["turns"] == 2 and rows["faq-ok"]["min_confidence"] == 0.88
     assert rows["faq-ok"]["channel"] == "rest"
-    assert "[EMAIL]" in rows["faq-ok"]["user_text"] and "sam@" not in rows["faq-ok"]["user_text"]
+    assert "[email]" in rows["faq-ok"]["user_text"] and "sam@" not in rows["faq-ok"]["user_text"]
     assert rows["faq-ok"]["last_at"] - rows["faq-ok"]["started_at"] == 120
 
 

@@ -51,7 +51,8 @@ class BadRequest(Exception):
 
 def create_app(url: str = None, name: str = "review") -> Sanic:
     app = Sanic(name)
-    app.config.FORWARDED_SECRET = None
+    # forms here are a tag or a note: refuse anything bigger before reading it
+    app.config.REQUEST_MAX_SIZE = 64 * 1024
     app.ctx.engine = schema.engine_for(url or settings.database_url())
     schema.create(app.ctx.engine)
     catch_up(app.ctx.engine)
@@ -95,7 +96,8 @@ def create_app(url: str = None, name: str = "review") -> Sanic:
                 session = sessions.find(connection, request.cookies.get(sessions.COOKIE))
             if session is None:
                 if request.method == "GET" and not request.path.startswith("/export"):
-                    return response.redirect("/login?" + urlencode({"next": request.path}), status=303)
+                    asked = request.path + ("?" + request.query_string if request.query_string else "")
+                    return response.redirect("/login?" + urlencode({"next": asked}), status=303)
                 return error("Please log in.", 401)
             if request.method == "POST" and (
                     not same_origin(request) or not sessions.csrf_ok(session, request.form.get("csrf"))):

@@ -110,6 +110,22 @@ def test_login_sets_a_strict_http_only_cookie_and_logout_ends_the_session(review
     assert stale.get("/export?format=csv").status_code == 401
 
 
+def test_login_goes_back_to_the_page_asked_for_and_never_elsewhere(review):
+    client = review.client()
+    assert client.get("/conversation?id=crisis-1").headers["location"] == "/login?next=%2Fconversation%3Fid%3Dcrisis-1"
+    for target, expected in [("/?crisis=1", "/?crisis=1"), ("//evil.example/", "/"),
+                             ("https://evil.example/", "/"), ("/\\evil.example", "/")]:
+        response = client.post("/login", {"name": NAME, "password": PASSWORD, "next": target}, csrf=False)
+        assert response.headers["location"] == expected, target
+
+
+def test_a_huge_form_is_refused(staff):
+    response = staff.post("/conversation/note", {"id": "crisis-1", "note": "x" * 100_000})
+    assert response.status_code == 413
+    response = staff.post("/conversation/note", {"id": "crisis-1", "note": "x" * 2001})
+    assert response.status_code == 400 and "at most 2000" in response.text
+
+
 def test_a_session_expires(review, staff):
     assert staff.get("/").status_code == 200
     engine = sa.create_engine(review.url)

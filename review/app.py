@@ -57,6 +57,10 @@ def create_app(url: str = None, name: str = "review") -> Sanic:
     schema.create(app.ctx.engine)
     catch_up(app.ctx.engine)
 
+    @app.after_server_start
+    async def keep_caught_up(app, loop):
+        app.add_task(_catch_up_every(app, loop))
+
     def page_response(template, status=200, **values):
         html = TEMPLATES.get_template(template).render(**values)
         return response.html(html, status=status)
@@ -273,6 +277,22 @@ def create_app(url: str = None, name: str = "review") -> Sanic:
                              headers={"Content-Disposition": f'attachment; filename="conversations-{stamp}.{fmt}"'})
 
     return app
+
+
+# The tracker store updates the summary on each save; this picks up what it could not
+# (a summary write that failed, or a Rasa server without the redacting store).
+CATCH_UP_SECONDS = 600
+
+
+async def _catch_up_every(app, loop):
+    import asyncio
+    import logging
+    while True:
+        await asyncio.sleep(CATCH_UP_SECONDS)
+        try:
+            await loop.run_in_executor(None, catch_up, app.ctx.engine)
+        except Exception as error:
+            logging.getLogger(__name__).error("Could not update the summaries (%s)", type(error).__name__)
 
 
 def _safe_next(value) -> str:

@@ -33,7 +33,7 @@ PYTHON310 := $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python
 TRAINING_INPUTS := config.yml $(wildcard domain/*.yml) $(shell find data -name '*.yml') \
 	$(wildcard addons/*.py) $(SPACY_MODEL)/meta.json
 
-.PHONY: help setup run shell actions train test test-unit test-server test-browser check new-faq report evaluate lock spacy-model generate bench retention clean
+.PHONY: help setup run shell actions train test test-unit test-server test-browser check new-faq report evaluate lock spacy-model generate bench retention review clean
 
 help:
 	@echo "make run    set up, train if needed, start the assistant on :$(RASA_PORT) (actions on :$(ACTION_PORT))"
@@ -45,6 +45,7 @@ help:
 	@echo "make check  data checks;  make generate  rewrite the files derived from content/faq/"
 	@echo "make report cross-validated NLU report in results/report/"
 	@echo "make retention [DRY_RUN=1]  delete conversations older than RETENTION_DAYS (90)"
+	@echo "make review the staff review pages on http://127.0.0.1:$(REVIEW_PORT)/ (accounts: $(PY) -m review.accounts create NAME)"
 
 $(BIN)/.installed: requirements.lock
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 is required (Rasa 3.6 supports 3.8-3.10)"; exit 1; }
@@ -141,6 +142,12 @@ lock:
 # database; DRY_RUN=1 only reports. See "Transcripts and privacy" in the README for cron.
 retention: $(BIN)/.installed
 	$(PY) -m tools.retention $(if $(DRY_RUN),--dry-run)
+
+# The staff review pages, on loopback only, reading TRACKER_URL's database (README,
+# "Reviewing conversations"). Not on the patient-facing Rasa server.
+export REVIEW_PORT ?= 5080
+review: $(BIN)/.installed | var
+	$(PY) -m review
 
 # Our assistant against the stock `rasa init` project (build/baseline), in turn, on this
 # machine: results/bench/. Not a test. Options, e.g. BENCH_ARGS="--train --publish" (see

@@ -88,7 +88,20 @@ def _delete_batch(connection, batch: dict, cutoff: float, result: Deleted) -> No
     kept = {s for (s,) in connection.execute(
         sa.select(EVENTS.c.sender_id).where(EVENTS.c.sender_id.in_(list(batch))).distinct()
     )}
-    result.conversations += [(s, t) for s, t in batch.items() if s not in kept]
+    gone = [(s, t) for s, t in batch.items() if s not in kept]
+    result.conversations += gone
+    _delete_review_rows(connection, [s for s, _ in gone])
+
+
+def _delete_review_rows(connection, senders: List[str]) -> None:
+    # the review pages' summary, tags and notes go with the conversation; the audit log
+    # stays, as the record of who looked at what
+    from review import schema
+    if not senders:
+        return
+    for table in schema.PER_CONVERSATION:
+        if sa.inspect(connection).has_table(table.name):
+            connection.execute(sa.delete(table).where(table.c.sender_id.in_(senders)))
 
 
 def describe(result: Deleted, days: int, list_senders: bool = False) -> str:

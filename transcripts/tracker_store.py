@@ -20,6 +20,8 @@ from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
+from review import schema as review_schema
+from review import summary as review_summary
 from transcripts import health as health_registry
 from transcripts.health import StorageHealth
 from transcripts.redaction import redact
@@ -53,6 +55,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._reconnecting_engine()
+        review_schema.create(self.engine)
         self.health = StorageHealth()
         health_registry.watch(self)
 
@@ -85,20 +88,36 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
 
     def _write_redacted(self, tracker: DialogueStateTracker) -> None:
         # SQLTrackerStore.save, with the event data redacted before it is serialised
+        written = []
         with self.session_scope() as session:
             for event in self._additional_events(session, tracker):
                 data = redact_event(event.as_dict())
-                session.add(
-                    self.SQLEvent(
-                        sender_id=tracker.sender_id,
-                        type_name=event.type_name,
-                        timestamp=data.get("timestamp"),
-                        intent_name=(data.get("parse_data") or {}).get("intent", {}).get(INTENT_NAME_KEY),
-                        action_name=data.get("name"),
-                        data=json.dumps(data),
-                    )
+                row = self.SQLEvent(
+                    sender_id=tracker.sender_id,
+                    type_name=event.type_name,
+                    timestamp=data.get("timestamp"),
+                    intent_name=(data.get("parse_data") or {}).get("intent", {}).get(INTENT_NAME_KEY),
+                    action_name=data.get("name"),
+                    data=json.dumps(data),
                 )
+                session.add(row)
+                written.append((row, data))
+            session.flush()  # assigns the ids the review summary keeps track of
+            rows = [(row.id, data) for row, data in written]
             session.commit()
+        self._summarise(tracker.sender_id, rows)
+
+    def _summarise(self, sender_id: Text, rows) -> None:
+        # After the commit and on its own: the transcript must not depend on the review
+        # summary. A summary that fails here is rebuilt by the review app (catch_up).
+        if not rows:
+            return
+        try:
+            with self.engine.begin() as connection:
+                review_summary.record(connection, sender_id, rows)
+        except Exception as error:
+            logger.error("Could not update the review summary of %s (%s)",
+                         sender_id, type(error).__name__)
 
     async def _stream_new_events(self, event_broker, new_events, sender_id: Text) -> None:
         # an event broker, if one is ever configured, gets the redacted events too

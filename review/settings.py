@@ -1,0 +1,37 @@
+"""Settings from the environment, read in one place."""
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def database_url() -> str:
+    return os.environ.get("TRACKER_URL") or f"sqlite:///{ROOT / 'var' / 'conversations.db'}"
+
+
+def port() -> int:
+    return int(os.environ.get("REVIEW_PORT") or 5080)
+
+
+def session_minutes() -> float:
+    return float(os.environ.get("REVIEW_SESSION_MINUTES") or 30)
+
+
+def secure_cookies() -> bool:
+    # Off only for plain-HTTP loopback use; behind an HTTPS proxy set REVIEW_SECURE_COOKIES=1.
+    return os.environ.get("REVIEW_SECURE_COOKIES", "0") == "1"
+
+
+# A user turn below this intent confidence counts as low confidence. The NLU fallback
+# threshold is 0.4 (config.yml) and an FAQ answer needs 0.5 (actions/faq.py): 0.5 lets
+# staff see the answers that only just passed.
+LOW_CONFIDENCE = 0.5
+
+
+def page_size() -> int:
+    return int(os.environ.get("REVIEW_PAGE_SIZE") or 50)
+
+
+def rasa_url() -> str:
+    """The Rasa server whose storage health the pages show."""
+    return os.environ.get("REVIEW_RASA_URL") or "http://localhost:5005"

@@ -1,0 +1,170 @@
+"""The review package on a real SQLite file, with conversations written through the real
+redacting tracker store: the per-conversation summary, filters, accounts, back-off, export."""
+import csv
+import io
+import json
+import time
+
+import pytest
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import BotUttered, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from review import accounts, schema, sessions
+from review.export import to_csv, to_json
+from review.filters import Filters, FilterError, decode_cursor, encode_cursor, page
+from review.summary import catch_up
+from tests import review_data
+from tools.retention import delete_old_conversations
+
+
+@pytest.fixture
+def url(tmp_path):
+    return f"sqlite:///{tmp_path}/conversations.db"
+
+
+@pytest.fixture
+def engine(url):
+    store = review_data.store_for(url)
+    review_data.write(store)
+    store.engine.dispose()
+    engine = schema.engine_for(url)
+    yield engine
+    engine.dispose()
+
+
+def _summaries(engine):
+    with engine.connect() as connection:
+        return {r["sender_id"]: dict(r) for r in connection.execute(sa.select(schema.conversations)).mappings()}
+
+
+FLAGS = ("crisis", "low_confidence", "action_failure", "unwarned")
+
+
+def test_the_store_keeps_one_summary_per_conversation(engine):
+    rows = _summaries(engine)
+    flagged = {name: sorted(s for s, r in rows.items() if r[name]) for name in FLAGS}
+    assert flagged == {"crisis": ["crisis-1"], "low_confidence": ["low-conf"],
+                       "action_failure": ["failure"], "unwarned": ["unwarned"]}
+    assert rows["faq-ok"]["turns"] == 2 and rows["faq-ok"]["min_confidence"] == 0.88
+    assert rows["faq-ok"]["channel"] == "rest"
+    assert "[email]" in rows["faq-ok"]["user_text"] and "sam@" not in rows["faq-ok"]["user_text"]
+    assert rows["faq-ok"]["last_at"] - rows["faq-ok"]["started_at"] == 120
+
+
+def test_catch_up_rebuilds_what_the_store_did_not_summarise(engine, url):
+    before = _summaries(engine)
+    with engine.begin() as connection:
+        connection.execute(sa.delete(schema.conversations))
+        connection.execute(sa.delete(schema.labels))
+    # and a conversation stored by Rasa's plain SQL store, which knows nothing of review
+    plain = SQLTrackerStore(domain=Domain.empty(), host=url)
+    tracker = DialogueStateTracker.from_events("plain", [
+        UserUttered("hello", intent={"name": "greet", "confidence": 0.2}, input_channel="rest",
+                    parse_data={"intent": {"name": "greet", "confidence": 0.2}})])
+    import asyncio
+    asyncio.run(plain.save(tracker))
+    plain.engine.dispose()
+    assert catch_up(engine) == 6
+    after = _summaries(engine)
+    assert {k: v for k, v in after.items() if k != "plain"} == before
+    assert after["plain"]["low_confidence"] and after["plain"]["turns"] == 1
+    assert catch_up(engine) == 0  # nothing left behind
+
+
+def test_filters_and_keyset_pages(engine):
+    with engine.connect() as connection:
+        first, cursor = page(connection, Filters(), size=2)
+        second, cursor2 = page(connection, Filters(), after=decode_cursor(cursor), size=2)
+        third, cursor3 = page(connection, Filters(), after=decode_cursor(cursor2), size=2)
+        assert [r["sender_id"] for r in first + second + third] == [
+            "failure", "unwarned", "low-conf", "crisis-1", "faq-ok"]
+        assert cursor3 is None
+        crisis, _ = page(connection, Filters.parse({"crisis": "1"}))
+        assert [r["sender_id"] for r in crisis] == ["crisis-1"]
+        percent, _ = page(connection, Filters(q="%"))
+        assert percent == []  # the search is for the text, not a LIKE pattern
+
+
+@pytest.mark.parametrize("values, message", [
+    ({"date_from": "10/03/2026"}, "date_from"),
+    ({"crisis": "yes please"}, "crisis"),
+    ({"date_from": "2026-03-11", "date_to": "2026-03-10"}, "after"),
+    ({"q": "x" * 201}, "q"),
+])
+def test_bad_filters_are_refused_plainly(values, message):
+    with pytest.raises(FilterError, match=message):
+        Filters.parse(values)
+
+
+def test_cursors_round_trip_and_refuse_junk():
+    assert decode_cursor(encode_cursor(1773144000.5, "a|b")) == (1773144000.5, "a|b")
+    with pytest.raises(FilterError):
+        decode_cursor("not a cursor")
+
+
+def test_accounts_hash_with_argon2(engine):
+    with engine.begin() as connection:
+        staff_id = accounts.create(connection, "alex", "correct horse battery")
+        stored = connection.execute(sa.select(schema.staff.c.password_hash)).scalar()
+        assert stored.startswith("$argon2id$") and "correct horse" not in stored
+        assert accounts.verify(connection, "alex", "correct horse battery") == staff_id
+        assert accounts.verify(connection, "alex", "correct horse batterY") is None
+        assert accounts.verify(connection, "nobody", "correct horse battery") is None
+        with pytest.raises(accounts.AccountError, match="already"):
+            accounts.create(connection, "alex", "another long password")
+        with pytest.raises(accounts.AccountError, match="12 characters"):
+            accounts.create(connection, "sam", "short")
+        with pytest.raises(accounts.AccountError, match="name"):
+            accounts.create(connection, "sam <script>", "a long enough password")
+
+
+def test_failed_logins_wait_longer_each_time(engine):
+    with engine.begin() as connection:
+        waits = []
+        for _ in range(6):
+            sessions.failed(connection, "alex", "10.0.0.1")
+            waits.append(sessions.wait_seconds(connection, "alex", "10.0.0.1"))
+        assert waits == [0, 1, 2, 4, 8, 16]
+        # another address trying the same account waits too
+        assert sessions.wait_seconds(connection, "ALEX", "10.0.0.2") == 16
+        assert sessions.wait_seconds(connection, "alex", "10.0.0.1", now=time.time() + 17) == 0
+        sessions.succeeded(connection, "alex", "10.0.0.1")
+        assert sessions.wait_seconds(connection, "alex", "10.0.0.1") == 0
+
+
+def test_exports_share_the_filters(engine):
+    with engine.connect() as connection:
+        rows = list(csv.DictReader(io.StringIO(to_csv(connection, Filters(low_confidence=True)))))
+        assert [r["sender_id"] for r in rows] == ["low-conf"]
+        assert rows[0]["intents"] == "nlu_fallback" and rows[0]["low_confidence"] == "True"
+        exported = json.loads(to_json(connection, Filters(unwarned=True)))
+        turn = exported["conversations"][0]["transcript"][0]
+        assert turn["unwarned"] and turn["replies"][0]["topic"] == "medication/ssri"
+        assert exported["filters"] == {"unwarned": "1"}
+
+
+def test_csv_cells_cannot_become_formulas(url):
+    store = review_data.store_for(url)
+    import asyncio
+    asyncio.run(store.save(DialogueStateTracker.from_events("=HYPERLINK(1)", [
+        UserUttered("hi", parse_data={"intent": {"name": "greet", "confidence": 0.9}}),
+        BotUttered("hello")])))
+    with store.engine.connect() as connection:
+        text = to_csv(connection, Filters())
+    store.engine.dispose()
+    assert "'=HYPERLINK(1)" in text
+
+
+def test_retention_deletes_the_review_rows_with_the_conversation(engine, url):
+    with engine.begin() as connection:
+        connection.execute(sa.insert(schema.tags).values(sender_id="crisis-1", tag="reviewed",
+                                                         staff_id=1, created_at=0))
+        connection.execute(sa.insert(schema.notes).values(sender_id="crisis-1", staff_id=1,
+                                                          text="called back", created_at=0))
+    delete_old_conversations(url, days=30, now=review_data.DAY + 40 * 86400)
+    with engine.connect() as connection:
+        for table in schema.PER_CONVERSATION:
+            assert connection.execute(sa.select(sa.func.count()).select_from(table)).scalar() == 0, table.name

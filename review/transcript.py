@@ -36,6 +36,13 @@ def _user(event: dict) -> dict:
     }
 
 
+def _citation(citation) -> str:
+    """The answer's sources as staff read them: "P1, P2, safety-facts 1"."""
+    if isinstance(citation, (list, tuple)):
+        return ", ".join(str(c) for c in citation)
+    return citation or ""
+
+
 def _reply(event: dict, unwarned: bool) -> dict:
     meta = event.get("metadata") or {}
     review = meta.get("review") or {}
@@ -43,7 +50,7 @@ def _reply(event: dict, unwarned: bool) -> dict:
         "text": event.get("text") or "",
         "part": meta.get("part"),
         "topic": review.get("topic"),
-        "citation": review.get("citation"),
+        "citation": _citation(review.get("citation")),
         "warnings": review.get("warnings") or ([meta["warning_id"]] if meta.get("warning_id") else []),
         "fallback": meta.get("fallback") or review.get("fallback"),
         "unwarned": unwarned,
@@ -74,4 +81,5 @@ def turns(events: List[dict]) -> List[dict]:
         elif kind == "bot":
             turn["replies"].append(_reply(event, index in unwarned))
             turn["unwarned"] = turn["unwarned"] or index in unwarned
-    return result
+    # A session start leaves a turn with nothing a reader needs to see.
+    return [t for t in result if t["user"] or t["actions"] or t["replies"] or t["crisis_flag"]]

@@ -168,3 +168,23 @@ def test_retention_deletes_the_review_rows_with_the_conversation(engine, url):
     with engine.connect() as connection:
         for table in schema.PER_CONVERSATION:
             assert connection.execute(sa.select(sa.func.count()).select_from(table)).scalar() == 0, table.name
+
+
+def test_transcript_reads_as_staff_need_it():
+    from review.transcript import turns
+    events = [
+        {"event": "action", "name": "action_session_start", "timestamp": 1.0},
+        {"event": "session_started", "timestamp": 1.0},
+        {"event": "action", "name": "action_listen", "timestamp": 1.0},
+        {"event": "user", "text": "are opioids a treatment for ptsd?", "timestamp": 2.0,
+         "parse_data": {"intent": {"name": "faq", "confidence": 1.0}, "intent_ranking": []}},
+        {"event": "action", "name": "action_answer_faq", "timestamp": 2.1},
+        {"event": "bot", "text": "answer", "timestamp": 2.2,
+         "metadata": {"part": "answer", "review": {"topic": "t", "citation": ["P1", "safety-facts 1"],
+                                                  "warnings": ["w"]}}},
+        {"event": "bot", "text": "warning", "timestamp": 2.3, "metadata": {"part": "warning", "warning_id": "w"}},
+        {"event": "bot", "text": "referral", "timestamp": 2.4, "metadata": {"part": "referral"}},
+    ]
+    shown = turns(events)
+    assert [t["user"]["text"] for t in shown] == ["are opioids a treatment for ptsd?"]
+    assert shown[0]["replies"][0]["citation"] == "P1, safety-facts 1"

@@ -16,7 +16,14 @@ SPACY_MODEL := build/spacy_model
 # Settings that Rasa and the actions read (endpoints.yml). Override any on the command
 # line or in the environment, e.g. TRACKER_URL=postgresql://user:pw@host:5432/rasa.
 export TRACKER_URL ?= sqlite:///$(CURDIR)/var/conversations.db
-export ACTION_ENDPOINT_URL ?= http://localhost:$(ACTION_PORT)/webhook
+export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTION_PORT)/webhook
+# The action server answers only the Rasa server beside it: loopback unless told otherwise
+# (rasa-sdk reads SANIC_HOST). Replicas on other machines need ACTION_HOST=0.0.0.0.
+ACTION_HOST ?= 127.0.0.1
+# Rasa's HTTP API (/conversations, /model, ...) stays off; setting RASA_API_TOKEN turns it
+# on, always behind that token, so it is never open to anyone.
+RASA_API_TOKEN ?=
+API_FLAGS := $(if $(RASA_API_TOKEN),--enable-api --auth-token $(RASA_API_TOKEN))
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
@@ -76,11 +83,11 @@ var:
 	mkdir -p var
 
 actions: setup
-	$(RASA) run actions --port $(ACTION_PORT) --auto-reload
+	SANIC_HOST=$(ACTION_HOST) $(RASA) run actions --port $(ACTION_PORT) --auto-reload
 
 # Ctrl-C stops both servers: the trap ends the action server when Rasa exits.
 run: train | var
-	@$(RASA) run actions --port $(ACTION_PORT) & ACTIONS=$$!; \
+	@SANIC_HOST=$(ACTION_HOST) $(RASA) run actions --port $(ACTION_PORT) & ACTIONS=$$!; \
 	trap "kill $$ACTIONS 2>/dev/null" EXIT INT TERM; \
 	echo ""; \
 	echo "  Starting. When Rasa says it is up, talk to it with:"; \
@@ -89,10 +96,10 @@ run: train | var
 	echo "  or open the website chat at http://localhost:$(RASA_PORT)/chat/"; \
 	echo "  or run 'make shell' in another terminal. Ctrl-C stops both servers."; \
 	echo ""; \
-	$(RASA) run --model $(MODEL) --port $(RASA_PORT) --endpoints endpoints.yml --credentials credentials.yml --cors $(CORS_ORIGINS)
+	$(RASA) run --model $(MODEL) --port $(RASA_PORT) --endpoints endpoints.yml --credentials credentials.yml --cors $(CORS_ORIGINS) $(API_FLAGS)
 
 shell: train | var
-	@$(RASA) run actions --port $(ACTION_PORT) >var/actions.log 2>&1 & ACTIONS=$$!; \
+	@SANIC_HOST=$(ACTION_HOST) $(RASA) run actions --port $(ACTION_PORT) >var/actions.log 2>&1 & ACTIONS=$$!; \
 	trap "kill $$ACTIONS 2>/dev/null" EXIT INT TERM; \
 	$(RASA) shell --model $(MODEL) --endpoints endpoints.yml
 

@@ -370,7 +370,7 @@ def cold_start(servers: Servers, with_actions: bool, probe: str) -> float:
                 servers.wait_until_up(name)  # raises, with the end of the log
         try:
             if not actions_up:
-                actions_up = requests.get(f"http://localhost:{servers.action_port}/health", timeout=2).ok
+                actions_up = requests.get(f"http://127.0.0.1:{servers.action_port}/health", timeout=2).ok
             elif servers.send(probe, sender="bench-cold-start"):
                 return round(time.monotonic() - start, 1)
         except requests.RequestException:

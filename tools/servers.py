@@ -39,16 +39,18 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
 
 class Servers:
     def __init__(self, tmp: Path, rasa_port: int = RASA_PORT, action_port: int = ACTION_PORT,
-                 tracker_url: str = "", env: dict = None, cors_origins: str = ""):
+                 tracker_url: str = "", env: dict = None, cors_origins: str = "", api_token: str = ""):
         self.rasa_port, self.action_port = rasa_port, action_port
         # As `make run`: only the assistant's own origin, unless told otherwise.
         self.cors_origins = cors_origins or f"http://localhost:{rasa_port}"
+        self.api_token = api_token
         self.tmp = tmp
         self.db = tmp / "conversations.db"
         self.env = {
             **os.environ,
             "TRACKER_URL": tracker_url or f"sqlite:///{self.db}",
-            "ACTION_ENDPOINT_URL": f"http://localhost:{action_port}/webhook",
+            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
+            "SANIC_HOST": "127.0.0.1",  # the action server on loopback, as `make run`
             "RASA_TELEMETRY_ENABLED": "false",
             "CORS_ORIGINS": self.cors_origins,
             **(env or {}),
@@ -80,7 +82,7 @@ class Servers:
         self._start(
             "actions",
             [str(BIN / "rasa"), "run", "actions", "--port", str(self.action_port)],
-            f"http://localhost:{self.action_port}/health",
+            f"http://127.0.0.1:{self.action_port}/health",
             wait,
         )
 
@@ -100,7 +102,8 @@ class Servers:
             "rasa",
             [str(BIN / "rasa"), "run", "--model", str(MODEL), "--port", str(self.rasa_port),
              "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
-             "--cors", *self.cors_origins.split()],
+             "--cors", *self.cors_origins.split(),
+             *(["--enable-api", "--auth-token", self.api_token] if self.api_token else [])],
             f"http://localhost:{self.rasa_port}/webhooks/rest/",
             wait,
         )

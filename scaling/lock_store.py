@@ -10,13 +10,17 @@ Rasa's endpoints.yml substitutes `${VAR}` and fails when VAR is unset, so the ch
 cannot be made there; Rasa instantiates the class named in `type` instead, and this
 class hands back the chosen store itself (see __new__).
 """
+import asyncio
 import json
 import logging
 import os
-from typing import Callable, Optional, Text, Tuple
+import time
+from contextlib import asynccontextmanager
+from typing import AsyncGenerator, Callable, Optional, Text, Tuple
 from urllib.parse import unquote, urlparse
 
-from rasa.core.lock import TicketLock
+from rasa.core.lock import Ticket, TicketLock
+import redis
 from rasa.core.lock_store import (
     LOCK_LIFETIME, InMemoryLockStore, LockError, LockStore, RedisLockStore,
 )
@@ -35,7 +39,27 @@ class AtomicRedisLockStore(RedisLockStore):
     events are lost), or a finished ticket can be written back and hold the lock until
     it expires. Here each read-change-write is retried under WATCH until no other
     instance changed the lock in between.
+
+    A message waiting for its turn keeps its own ticket alive. Rasa lets a waiting
+    ticket expire as if it were being served: behind an instance that died holding the
+    lock, the retried message's ticket, drawn a moment after the dead one, expired with
+    it and the message failed (seen in tests/scale when an instance was killed).
+
+    When Redis cannot be reached, a conversation is locked in this process only, and
+    the message is answered: Rasa would fail the message before reading it, and the
+    patient channel's fallback, which judges crisis from the stored conversation, would
+    not see that this message is a crisis. Two instances may then handle one
+    conversation at once, which needs the patient to send again before a reply came.
     """
+
+    # Seconds to wait for Redis to accept a connection before locking locally.
+    CONNECT_TIMEOUT_SECONDS = 2
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.red.connection_pool.connection_kwargs["socket_connect_timeout"] = \
+            self.CONNECT_TIMEOUT_SECONDS
+        self.local = InMemoryLockStore()
 
     @classmethod
     def from_url(cls, url: Text) -> "AtomicRedisLockStore":
@@ -84,6 +108,54 @@ class AtomicRedisLockStore(RedisLockStore):
             return self._change(conversation_id, issue)
         except Exception as error:
             raise LockError(f"Error while acquiring lock. Error:\n{error}") from error
+
+    @asynccontextmanager
+    async def lock(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME,
+                   wait_time_in_seconds: float = 1) -> AsyncGenerator[TicketLock, None]:
+        ticket, held = None, None
+        try:
+            ticket = self.issue_ticket(conversation_id, lock_lifetime)
+            held = await self._wait_for_turn(conversation_id, ticket, lock_lifetime,
+                                             wait_time_in_seconds)
+        except (LockError, redis.RedisError) as error:
+            cause = error if isinstance(error, redis.RedisError) else error.__cause__
+            if not isinstance(cause, redis.RedisError):
+                raise  # Redis answered: e.g. the lock expired while waiting
+            logger.error("Redis lock store unreachable (%s): conversation %s locked in this "
+                         "process only", cause, conversation_id)
+        if held is None:
+            async with self.local.lock(conversation_id, lock_lifetime,
+                                       wait_time_in_seconds) as local:
+                yield local
+            return
+        try:
+            yield held
+        finally:
+            try:
+                self.cleanup(conversation_id, ticket)
+            except redis.RedisError as error:
+                # The ticket expires by itself after lock_lifetime.
+                logger.error("Could not release the lock of %s in Redis: %s",
+                             conversation_id, error)
+
+    async def _wait_for_turn(self, conversation_id: Text, ticket: int, lifetime: float,
+                             wait_time_in_seconds: float) -> TicketLock:
+        def keep_mine(lock):
+            lock = lock or self.create_lock(conversation_id)
+            mine = next((t for t in lock.tickets if t.number == ticket), None)
+            if mine is None:  # expired while this process was stalled: back in its place
+                mine = Ticket(ticket, 0)
+                lock.tickets.append(mine)
+                lock.tickets = type(lock.tickets)(sorted(lock.tickets, key=lambda t: t.number))
+            mine.expires = time.time() + lifetime
+            lock.remove_expired_tickets()
+            return lock, (lock.now_serving == ticket, lock)
+
+        while True:
+            served, lock = self._change(conversation_id, keep_mine)
+            if served:
+                return lock
+            await asyncio.sleep(wait_time_in_seconds)
 
     def update_lock(self, conversation_id: Text) -> None:
         def drop_expired(lock):

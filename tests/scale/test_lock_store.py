@@ -109,3 +109,38 @@ def test_the_url_names_host_port_database_and_credentials():
     assert (kwargs["host"], kwargs["port"], kwargs["db"]) == ("cache.internal", 6380, 4)
     assert (kwargs["username"], kwargs["password"]) == ("rasa", "p@ss")
     assert store.red.connection_pool.connection_class.__name__ == "SSLConnection"
+
+
+def test_without_redis_a_conversation_is_still_locked_in_this_process():
+    # A real Redis that cannot be reached: nothing listens on port 1.
+    store = AtomicRedisLockStore.from_url("redis://127.0.0.1:1/0")
+    conversation, seen = _conversation(), []
+
+    async def turn(name, hold):
+        async with store.lock(conversation, wait_time_in_seconds=0.02):
+            seen.append(f"{name} starts")
+            await asyncio.sleep(hold)
+            seen.append(f"{name} ends")
+
+    async def both():
+        first_turn = asyncio.create_task(turn("first", 0.3))
+        await asyncio.sleep(0.05)
+        await turn("second", 0)
+        await first_turn
+
+    asyncio.run(both())
+    assert seen == ["first starts", "first ends", "second starts", "second ends"]
+
+
+def test_a_turn_queued_behind_a_dead_instance_is_served_when_the_dead_ticket_expires(lock_url):
+    dead, alive = EnvironmentLockStore(), EnvironmentLockStore()
+    conversation = _conversation()
+    dead.issue_ticket(conversation, lock_lifetime=1)  # never finished: its instance died
+
+    async def turn():
+        async with alive.lock(conversation, lock_lifetime=1, wait_time_in_seconds=0.25):
+            return alive.get_lock(conversation).now_serving
+
+    # Rasa's own lock lets the waiting ticket expire with the dead one: LockError.
+    assert asyncio.run(turn()) == 1
+    assert alive.get_lock(conversation) is None

@@ -101,3 +101,21 @@ def test_when_one_instance_dies_the_other_serves_the_same_conversations(instance
     # The crisis conversation goes on at the survivor, which reads it from the store.
     follow_up = _send(instances[1], "I'm ok now", crisis_sender)
     assert any(safety.has_crisis_resources(r) for r in follow_up), follow_up
+
+
+def test_with_redis_down_a_crisis_still_gets_the_crisis_resources(instances, postgres,
+                                                                  redis_server):
+    survivor = instances[1]
+    prefix = f"no-redis-{uuid.uuid4().hex[:8]}"
+    sender = f"{prefix}-0"
+    redis_server.stop()
+    try:
+        crisis = _send(survivor, "i want to end it all", sender)
+        assert safety.has_crisis_resources(crisis[0]), crisis
+        question = content.faq_topics()["naloxone"]["heldout"][0]
+        answer = _send(survivor, question, sender)
+        assert answer[0] == content.answer_text(content.faq_topics()["naloxone"]), answer
+    finally:
+        redis_server.start()
+    stored = load.stored_turns(postgres.url, prefix)[sender]
+    assert [t["user"] for t in stored] == ["i want to end it all", question]

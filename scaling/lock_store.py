@@ -192,7 +192,7 @@ class EnvironmentLockStore(LockStore):
     def __new__(cls, endpoint_config=None) -> LockStore:
         # Rasa calls the class named in endpoints.yml with the endpoint config. Handing
         # back Rasa's own classes (not a wrapper) keeps Rasa's isinstance checks right.
-        url = os.environ.get(URL_VARIABLE, "").strip()
+        url = os.environ.get("LOCK_STORE_URL", "").strip()
         if url:
             store = AtomicRedisLockStore.from_url(url)
             store.red.ping()  # fail at start, not on a patient's first message

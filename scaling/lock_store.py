@@ -19,8 +19,8 @@ from contextlib import asynccontextmanager
 from typing import AsyncGenerator, Callable, Optional, Text, Tuple
 from urllib.parse import unquote, urlparse
 
-from rasa.core.lock import Ticket, TicketLock
 import redis
+from rasa.core.lock import Ticket, TicketLock
 from rasa.core.lock_store import (
     LOCK_LIFETIME, InMemoryLockStore, LockError, LockStore, RedisLockStore,
 )
@@ -120,7 +120,7 @@ class AtomicRedisLockStore(RedisLockStore):
         except (LockError, redis.RedisError) as error:
             cause = error if isinstance(error, redis.RedisError) else error.__cause__
             if not isinstance(cause, redis.RedisError):
-                raise  # Redis answered: e.g. the lock expired while waiting
+                raise  # not an outage: Redis answered
             logger.error("Redis lock store unreachable (%s): conversation %s locked in this "
                          "process only", cause, conversation_id)
         if held is None:

@@ -40,13 +40,14 @@ PYTHON310 := $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python
 TRAINING_INPUTS := config.yml $(wildcard domain/*.yml) $(shell find data -name '*.yml') \
 	$(wildcard addons/*.py) $(SPACY_MODEL)/meta.json
 
-.PHONY: help setup run shell actions train test test-unit test-server test-browser check new-faq report evaluate lock spacy-model generate bench retention review clean
+.PHONY: help setup run shell actions train test test-unit test-server test-browser test-scale check new-faq report evaluate lock spacy-model generate bench retention review clean
 
 help:
 	@echo "make run    set up, train if needed, start the assistant on :$(RASA_PORT) (actions on :$(ACTION_PORT))"
 	@echo "            the website chat is then at http://localhost:$(RASA_PORT)/chat/"
 	@echo "make shell  chat with the assistant in this terminal"
 	@echo "make test   set up and run every check"
+	@echo "make test-scale  two Rasa instances on PostgreSQL and Redis, one killed mid-run"
 	@echo "make bench  latency, throughput, memory, start and training against stock rasa init (not a test)"
 	@echo "make new-faq NAME=topic   scaffold a FAQ topic (see CONTRIBUTING.md)"
 	@echo "make check  data checks;  make generate  rewrite the files derived from content/faq/"
@@ -135,7 +136,15 @@ test-browser: train
 	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 	$(PY) -m pytest -q tests/browser
 
-test: check test-unit evaluate test-server test-browser
+# Two Rasa instances and two action servers sharing PostgreSQL and Redis (both from
+# Debian's packages, started by the tests on their own ports), a short load sent to both,
+# then one instance killed: nothing lost, duplicated or reordered (tests/scale/).
+test-scale: train
+	command -v redis-server >/dev/null || (apt-get update && apt-get install -y redis-server)
+	test -d /usr/lib/postgresql || (apt-get update && apt-get install -y postgresql)
+	$(PY) -m pytest -q tests/scale
+
+test: check test-unit evaluate test-server test-browser test-scale
 
 # Re-resolve requirements.in in a throw-away venv and record every version it chose.
 lock:

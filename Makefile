@@ -40,7 +40,7 @@ PYTHON310 := $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python
 TRAINING_INPUTS := config.yml $(wildcard domain/*.yml) $(shell find data -name '*.yml') \
 	$(wildcard addons/*.py) $(SPACY_MODEL)/meta.json
 
-.PHONY: help setup run shell actions train test test-unit test-server test-browser test-scale check new-faq report evaluate lock spacy-model generate bench retention review clean
+.PHONY: help setup run shell actions train test test-unit test-server test-browser test-scale check new-faq report evaluate lock spacy-model generate bench profile retention review clean
 
 help:
 	@echo "make run    set up, train if needed, start the assistant on :$(RASA_PORT) (actions on :$(ACTION_PORT))"
@@ -49,6 +49,7 @@ help:
 	@echo "make test   set up and run every check"
 	@echo "make test-scale  two Rasa instances on PostgreSQL and Redis, one killed mid-run"
 	@echo "make bench  latency, throughput, memory, start and training against stock rasa init (not a test)"
+	@echo "make profile  where a message's CPU time goes, sampled by py-spy under load (not a test)"
 	@echo "make new-faq NAME=topic   scaffold a FAQ topic (see CONTRIBUTING.md)"
 	@echo "make check  data checks;  make generate  rewrite the files derived from content/faq/"
 	@echo "make report cross-validated NLU report in results/report/"
@@ -171,6 +172,16 @@ review: $(BIN)/.installed | var
 BENCH_ARGS ?=
 bench: train
 	$(PY) -m tools.bench $(BENCH_ARGS)
+
+# Where a message's CPU time goes, sampled by py-spy under load: results/profile/. Not a
+# test. py-spy is a profiling tool, not a dependency of the assistant: its own venv.
+PY_SPY_VERSION := 0.4.3
+PROFILE_ARGS ?=
+build/profile-venv/bin/py-spy:
+	$(PYTHON310) -m venv build/profile-venv
+	build/profile-venv/bin/pip install --quiet --disable-pip-version-check py-spy==$(PY_SPY_VERSION)
+profile: train build/profile-venv/bin/py-spy
+	$(PY) -m tools.profile --py-spy build/profile-venv/bin/py-spy $(PROFILE_ARGS)
 
 clean:
 	rm -rf build models results var .pytest_cache

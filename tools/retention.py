@@ -23,6 +23,10 @@ from rasa.core.tracker_store import create_engine_kwargs
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DAYS = 90
 BATCH = 500  # below SQLite's limit of bound parameters per statement
+# Each batch is its own transaction, and a pause follows it: SQLite has one writer at a
+# time, and the assistant's tracker store gives up on a write after waiting 5 s, which
+# loses that turn. One transaction for a whole run held the lock for as long as the run.
+PAUSE_SECONDS = 0.05
 EVENTS = sa.table("events", sa.column("sender_id"), sa.column("timestamp"))
 
 
@@ -70,8 +74,10 @@ def delete_old_conversations(url: str, days: int, dry_run: bool = False,
                     .where(EVENTS.c.sender_id.in_([s for s, _ in old]))
                 ).scalar() if old else 0
                 return result
-            for start in range(0, len(old), BATCH):
+        for start in range(0, len(old), BATCH):
+            with engine.begin() as connection:
                 _delete_batch(connection, dict(old[start:start + BATCH]), cutoff, result)
+            time.sleep(PAUSE_SECONDS)
     finally:
         engine.dispose()
     return result

@@ -57,3 +57,25 @@ def test_zero_days_is_refused(tmp_path):
                            "--url", f"sqlite:///{tmp_path}/x.db"], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "at least 1" in done.stderr
+
+
+def test_the_assistant_can_write_between_batches(db, monkeypatch):
+    """SQLite has one writer at a time: one transaction for a whole run would shut the
+    tracker store out for as long as the run (with 93,000 old conversations it lost
+    turns). Between batches, a write that does not wait at all must get through."""
+    import tools.retention as module
+
+    path, _ = db
+    monkeypatch.setattr(module, "BATCH", 1)  # the two old conversations: two batches
+    writes = []
+
+    def write_without_waiting(_seconds):
+        with sqlite3.connect(path, timeout=0) as connection:
+            connection.execute("INSERT INTO events (sender_id, type_name, timestamp, data) "
+                               "VALUES ('assistant', 'user', 0, '{}')")
+        writes.append(True)
+
+    monkeypatch.setattr(module.time, "sleep", write_without_waiting)
+    result = module.delete_old_conversations(f"sqlite:///{path}", DAYS)
+    assert len(result.conversations) == 2
+    assert len(writes) == 2

@@ -118,6 +118,10 @@ def create_app(url: str = None, name: str = "review") -> Sanic:
             raise BadRequest(f"{name}: at most {limit} characters")
         return value
 
+    def tag_value(request):
+        # Tags are kept lower-cased, as the tag filter compares them.
+        return form_value(request, "tag", MAX_TAG).lower()
+
     def sender_arg(value):
         if not value or len(value) > MAX_SENDER:
             raise BadRequest("id: not a conversation id")
@@ -228,7 +232,7 @@ def create_app(url: str = None, name: str = "review") -> Sanic:
     @staff_only
     async def tag(request):
         sender = sender_arg(request.form.get("id"))
-        tag_text = form_value(request, "tag", MAX_TAG).lower()
+        tag_text = tag_value(request)
         with app.ctx.engine.begin() as connection:
             existing(connection, sender)
             present = connection.execute(sa.select(schema.tags.c.tag).where(
@@ -243,7 +247,7 @@ def create_app(url: str = None, name: str = "review") -> Sanic:
     @staff_only
     async def untag(request):
         sender = sender_arg(request.form.get("id"))
-        tag_text = form_value(request, "tag", MAX_TAG)
+        tag_text = tag_value(request)
         with app.ctx.engine.begin() as connection:
             existing(connection, sender)
             connection.execute(sa.delete(schema.tags).where(

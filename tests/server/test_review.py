@@ -234,7 +234,7 @@ def test_tags_and_notes_are_stored_filtered_and_audited(review, staff):
     assert ("low-conf", {"tag": "wrong answer"}) in tags
     assert staff.post("/conversation/tag", {"id": "nobody", "tag": "x"}).status_code == 404
     assert staff.post("/conversation/tag", {"id": "low-conf", "tag": ""}).status_code == 400
-    assert staff.post("/conversation/untag", {"id": "low-conf", "tag": "wrong answer"}).status_code == 303
+    assert staff.post("/conversation/untag", {"id": "low-conf", "tag": "Wrong Answer"}).status_code == 303
     assert _listed(staff.get("/?tag=wrong%20answer")) == []
 
 

@@ -29,14 +29,10 @@ LOCK_LIFETIME_SECONDS = "20"
 
 @pytest.fixture(scope="session")
 def postgres():
-    from tests.server.throwaway_postgres import ThrowawayPostgres
+    from tests.server.throwaway_postgres import throwaway_postgres
 
-    server = ThrowawayPostgres(POSTGRES_PORT)
-    try:
-        server.start()
+    with throwaway_postgres(POSTGRES_PORT) as server:
         yield server
-    finally:
-        server.remove()
 
 
 @pytest.fixture(scope="session")

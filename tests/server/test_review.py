@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from review import schema
 from tests import review_data
 from tests.server.review_server import ReviewServer, create_account
-from tests.server.throwaway_postgres import ThrowawayPostgres
+from tests.server.throwaway_postgres import throwaway_postgres
 from tools.servers import BIN, ROOT
 
 POSTGRES_PORT = 5781
@@ -27,12 +27,8 @@ def database(request, tmp_path_factory):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('review')}/conversations.db"
         return
-    postgres = ThrowawayPostgres(POSTGRES_PORT)
-    try:
-        postgres.start()
+    with throwaway_postgres(POSTGRES_PORT) as postgres:
         yield postgres.url
-    finally:
-        postgres.remove()
 
 
 @pytest.fixture(scope="module")

@@ -18,19 +18,15 @@ import content
 from tests import safety
 from tests.safety import texts
 from tests.server.conftest import transcript_rasa
-from tests.server.throwaway_postgres import ThrowawayPostgres
+from tests.server.throwaway_postgres import throwaway_postgres
 
 THROWAWAY_PORT = 5445
 
 
 @pytest.fixture(scope="module")
 def postgres():
-    instance = ThrowawayPostgres(THROWAWAY_PORT)
-    try:
-        instance.start()
+    with throwaway_postgres(THROWAWAY_PORT) as instance:
         yield instance
-    finally:
-        instance.remove()
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 BIN = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1] if Path("/usr/lib/postgresql").exists() else None
@@ -44,3 +45,14 @@ class ThrowawayPostgres:
         except subprocess.CalledProcessError:
             pass  # already stopped
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+@contextmanager
+def throwaway_postgres(port: int):
+    """A started throwaway server, removed with its files afterwards."""
+    server = ThrowawayPostgres(port)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.remove()

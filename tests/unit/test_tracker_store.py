@@ -1,16 +1,24 @@
 """The redacting tracker store on a real SQLite file: what reaches the rows, and its health."""
 import asyncio
+import copy
 import json
-import sqlite3
 
 import pytest
+import sqlalchemy as sa
 import sqlalchemy.exc
+from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.events import (
+    ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from review import schema as review_schema
+from review.summary import catch_up
 from transcripts import health
-from transcripts.tracker_store import RedactingSQLTrackerStore, redact_event
+from transcripts.tracker_store import (
+    RedactingSQLTrackerStore, mark_stored, redact_event, stored_count,
+)
 
 PII = ["sam@example.org", "07700 900123", "12 baker street", "4111 1111 1111 1111"]
 TEXT = "i want to die, my email is sam@example.org and my number is 07700 900123"
@@ -45,10 +53,10 @@ def _tracker(sender="patient-1"):
 
 
 def _rows(store, sender="patient-1"):
-    with sqlite3.connect(store.engine.url.database) as db:
-        return db.execute(
+    with store.engine.connect() as connection:
+        return connection.execute(sa.text(
             "SELECT type_name, intent_name, action_name, data FROM events "
-            "WHERE sender_id = ? ORDER BY id", (sender,)).fetchall()
+            "WHERE sender_id = :sender ORDER BY id"), {"sender": sender}).fetchall()
 
 
 def test_no_identifier_reaches_the_database(store):
@@ -114,3 +122,81 @@ def test_a_failed_write_is_recorded_and_still_raised(store):
 
 def test_the_store_registers_itself_for_the_health_endpoint(store):
     assert health.watched() is store
+
+
+def _statements(store):
+    seen = []
+    sa.event.listen(store.engine, "before_cursor_execute",
+                    lambda conn, cursor, statement, *args: seen.append(statement))
+    return seen
+
+
+def _sessions(sender="patient-s"):
+    # two conversation sessions; Rasa reads back only the last one
+    return DialogueStateTracker.from_events(sender, [
+        ActionExecuted("action_session_start", timestamp=100.0),
+        SessionStarted(timestamp=100.1),
+        ActionExecuted("action_listen", timestamp=100.2),
+        UserUttered("first session", timestamp=101.0),
+        ActionExecuted("action_session_start", timestamp=200.0),
+        SessionStarted(timestamp=200.1),
+        ActionExecuted("action_listen", timestamp=200.2),
+        UserUttered("second session", timestamp=201.0),
+    ])
+
+
+def test_it_reads_back_the_last_session_exactly_as_rasa_does(store):
+    _run(store.save(_sessions()))
+    ours = _run(store.retrieve("patient-s"))
+    rasas = _run(SQLTrackerStore.retrieve(store, "patient-s"))
+    assert [e.as_dict() for e in ours.events] == [e.as_dict() for e in rasas.events]
+    assert [getattr(e, "text", None) for e in ours.events][-1] == "second session"
+    assert len(ours.events) == 3
+    assert _run(store.retrieve("nobody")) is None
+
+
+def test_a_turn_writes_only_its_new_events_without_counting_them_again(store):
+    _run(store.save(_tracker()))
+    tracker = _run(store.retrieve("patient-1"))
+    tracker.update(UserUttered("how does therapy help?"))
+    tracker.update(ActionExecuted("action_faq"))
+    statements = _statements(store)
+    _run(store.save(tracker))
+    _run(store.save(tracker))  # saved again unchanged: nothing more is written
+    assert [r[0] for r in _rows(store)][-3:] == ["bot", "user", "action"]
+    assert len(_rows(store)) == 8
+    assert not [s for s in statements if "count(" in s.lower()]
+
+
+def test_a_tracker_it_did_not_read_is_counted_as_rasa_counts_it(store):
+    _run(store.save(_tracker()))
+    elsewhere = _tracker()  # same events, new objects: not known to be stored
+    elsewhere.update(UserUttered("thank you"))
+    assert stored_count(elsewhere) is None
+    statements = _statements(store)
+    _run(store.save(elsewhere))
+    assert [s for s in statements if "count(" in s.lower()]
+    assert len(_rows(store)) == 7 and json.loads(_rows(store)[-1][3])["text"] == "thank you"
+
+
+def test_a_tracker_whose_events_changed_is_not_trusted():
+    tracker = _tracker()
+    mark_stored(tracker)
+    assert stored_count(tracker) == 6
+    assert stored_count(copy.deepcopy(tracker)) == 6
+    tracker.events[-1] = BotUttered("replaced")
+    assert stored_count(tracker) is None
+
+
+def test_a_failing_review_summary_costs_no_turn(store, caplog):
+    # the summary's first write succeeds and its second fails: both are undone, the
+    # turn's events are kept
+    review_schema.labels.drop(store.engine)
+    _run(store.save(_tracker()))
+    assert len(_rows(store)) == 6
+    assert "Could not update the review summary of patient-1" in caplog.text
+    assert store.health.report()["status"] == "ok"
+    with store.engine.connect() as connection:
+        assert connection.execute(sa.select(review_schema.conversations)).fetchall() == []
+    review_schema.create(store.engine)
+    assert catch_up(store.engine) == 1

@@ -543,7 +543,7 @@ def main(argv=None) -> int:
                         help="and at most this long per load level (60)")
     parser.add_argument("--turns", type=int, default=6, help="messages per conversation (6)")
     parser.add_argument("--train", action="store_true",
-                        help="also time our full training and no-change retrain (7-9 minutes)")
+                        help="also time our full training and no-change retrain (about 5 minutes)")
     parser.add_argument("--no-baseline-train", action="store_true",
                         help="carry over the baseline's training times instead of measuring them")
     parser.add_argument("--only", choices=("ours", "baseline"), help="measure one system only")

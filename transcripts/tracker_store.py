@@ -74,6 +74,12 @@ def stored_count(tracker: DialogueStateTracker) -> Optional[int]:
     return count
 
 
+def transaction_open(connection) -> bool:
+    """Whether the database still holds the connection's transaction (pysqlite tells;
+    PostgreSQL keeps an aborted transaction open, and its commit then fails)."""
+    return getattr(connection.connection.dbapi_connection, "in_transaction", True)
+
+
 class EventStatements:
     """The statements of each turn, built once (Rasa builds its ORM queries anew each time)."""
 
@@ -172,6 +178,10 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             with connection.begin_nested():
                 review_summary.record(connection, sender_id, rows)
         except Exception as error:
+            if not transaction_open(connection):
+                # SQLite ends the whole transaction on some errors (disk full, I/O): the
+                # turn's events went with it, so the write must fail, not log and go on.
+                raise
             logger.error("Could not update the review summary of %s (%s)",
                          sender_id, type(error).__name__)
 

@@ -200,3 +200,17 @@ def test_a_failing_review_summary_costs_no_turn(store, caplog):
         assert connection.execute(sa.select(review_schema.conversations)).fetchall() == []
     review_schema.create(store.engine)
     assert catch_up(store.engine) == 1
+
+
+def test_a_summary_error_that_ends_the_transaction_fails_the_write(store):
+    # SQLite rolls back the whole transaction on some errors (disk full, I/O errors); a
+    # trigger stands in for one. The turn is gone, so the write must fail and be counted.
+    with store.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "CREATE TRIGGER full_disk BEFORE INSERT ON review_conversations "
+            "BEGIN SELECT RAISE(ROLLBACK, 'database or disk is full'); END")
+    with pytest.raises(sqlalchemy.exc.DatabaseError):
+        _run(store.save(_tracker()))
+    assert _rows(store) == []
+    report = store.health.report()
+    assert report["status"] == "failing" and report["failed_writes"] == 1

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sanic import Sanic, response
 from sanic.exceptions import NotFound, MethodNotSupported
 
-from review import accounts, audit, schema, sessions, settings, storage_banner
+from review import accounts, audit, risk, schema, sessions, settings, storage_banner
 from review.export import render as render_export
 from review.filters import FilterError, Filters, decode_cursor, page
 from review.summary import catch_up
@@ -192,10 +192,11 @@ def create_app(url: str = None, name: str = "review") -> Sanic:
         after = decode_cursor(request.args.get("after") or "")
         with app.ctx.engine.connect() as connection:
             rows, cursor = page(connection, filters, after, settings.page_size())
+            risk_options = risk.options(connection, filters.risk)
         return page_response(
             "list.html", session=request.ctx.session, banner=await storage_banner.status(),
             rows=rows, filters=filters, query=filters.as_query(), cursor=cursor,
-            first_page=after is None, suggested=SUGGESTED_TAGS)
+            first_page=after is None, suggested=SUGGESTED_TAGS, risk_options=risk_options)
 
     @app.get("/conversation")
     @staff_only

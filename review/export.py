@@ -1,6 +1,6 @@
 """The filtered conversations as CSV (one row per conversation) or JSON (with the turns).
 
-    python -m review.export --format csv|json [--crisis] [--low-confidence] [--date-from D] ...
+    python -m review.export --format csv|json [--crisis] [--risk distress:burden] [--date-from D] ...
 
 The same filters as the list page (review.filters). The CLI writes to stdout and logs
 the export in the audit log, with no account (staff_id empty).
@@ -15,12 +15,13 @@ from typing import Iterator, List, Optional
 
 import sqlalchemy as sa
 
-from review import audit, schema, settings
+from review import audit, risk, schema, settings
 from review.filters import FLAGS, Filters, FilterError, attach_tags, encode_cursor, select
 from review.transcript import load_events, turns
 
 COLUMNS = ["sender_id", "started_at", "last_at", "turns", "channel", "crisis", "low_confidence",
-           "action_failure", "unwarned", "min_confidence", "intents", "actions", "tags"]
+           "action_failure", "unwarned", "min_confidence", "intents", "actions", "tags",
+           "risk"]  # last, so that readers of the older columns by position still work
 CHUNK = 500
 
 
@@ -56,6 +57,7 @@ def _attach_labels(connection, rows: List[dict]) -> None:
     for row in rows:
         row["intents"] = found.get((row["sender_id"], "intent"), [])
         row["actions"] = found.get((row["sender_id"], "action"), [])
+        row["risk"] = found.get((row["sender_id"], risk.LABEL), [])
 
 
 def _record(row: dict) -> dict:
@@ -70,7 +72,7 @@ def to_csv(connection, filters: Filters, limit: Optional[int] = None) -> str:
     writer.writeheader()
     for row in conversations(connection, filters, limit):
         record = _record(row)
-        for key in ("intents", "actions", "tags"):
+        for key in ("intents", "actions", "tags", "risk"):
             record[key] = " ".join(record[key])
         # a spreadsheet runs a cell that starts with = + - @ as a formula
         record = {k: ("'" + v if isinstance(v, str) and v[:1] in "=+-@" else v) for k, v in record.items()}
@@ -104,6 +106,7 @@ def main(argv=None) -> int:
     parser.add_argument("--intent")
     parser.add_argument("--action")
     parser.add_argument("--tag")
+    parser.add_argument("--risk", help="crisis, distress, crisis:KIND, distress:KIND or about_other")
     parser.add_argument("--q", "--search", dest="q", help="text the patient wrote")
     args = parser.parse_args(argv)
     values = {k: ("1" if v is True else "" if v is False else v) for k, v in vars(args).items()}

@@ -10,7 +10,7 @@ from typing import Mapping, Optional, Tuple
 
 import sqlalchemy as sa
 
-from review import schema
+from review import risk as risk_labels, schema
 
 FLAGS = ("crisis", "low_confidence", "action_failure", "unwarned")
 TEXT_FIELDS = ("intent", "action", "tag", "q")
@@ -33,6 +33,7 @@ class Filters:
     action: str = ""
     tag: str = ""
     q: str = ""
+    risk: str = ""  # a risk label name (review.risk): "crisis", "distress:burden", "about_other"
 
     @classmethod
     def parse(cls, values: Mapping[str, str]) -> "Filters":
@@ -58,8 +59,16 @@ class Filters:
                 raise FilterError(f"{name}: at most {MAX_TEXT} characters")
             return value
 
+        def risk_label():
+            value = (values.get("risk") or "").strip().lower()
+            if value and not risk_labels.valid_filter(value):
+                raise FilterError("risk: use crisis, distress, crisis:KIND, distress:KIND or about_other "
+                                  "(a kind is lower-case letters and _, at most 32)")
+            return value
+
         filters = cls(date_from=date("date_from"), date_to=date("date_to"),
-                      **{f: flag(f) for f in FLAGS}, **{f: text(f) for f in TEXT_FIELDS})
+                      **{f: flag(f) for f in FLAGS}, **{f: text(f) for f in TEXT_FIELDS},
+                      risk=risk_label())
         if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
             raise FilterError("date_from is after date_to")
         return filters
@@ -87,8 +96,7 @@ class Filters:
                 clauses.append(getattr(c, name) == sa.true())
         # EXISTS, not IN: walking the list newest first, each row is one primary-key
         # lookup, and a page stops after its rows instead of first collecting every match
-        for kind in ("intent", "action"):
-            name = getattr(self, kind)
+        for kind, name in (("intent", self.intent), ("action", self.action), (risk_labels.LABEL, self.risk)):
             if name:
                 labels = schema.labels.c
                 clauses.append(sa.exists().where(labels.kind == kind, labels.name == name,

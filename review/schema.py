@@ -2,8 +2,8 @@
 
 `review_conversations` is one row per conversation, kept up to date by the tracker store
 on each save (review.summary), so that the list and its filters never scan `events`.
-`review_labels` holds the intents and actions seen in each conversation, indexed for
-the intent and action filters.
+`review_labels` holds the intents, actions and risk labels (review.risk) seen in each
+conversation, indexed for the intent, action and risk filters.
 """
 import sqlalchemy as sa
 
@@ -31,7 +31,7 @@ conversations = sa.Table(
 
 labels = sa.Table(
     "review_labels", metadata,
-    sa.Column("kind", sa.String(8), primary_key=True),  # "intent" or "action"
+    sa.Column("kind", sa.String(8), primary_key=True),  # "intent", "action" or "risk"
     sa.Column("name", sa.String(255), primary_key=True),
     sa.Column("sender_id", sa.String(255), primary_key=True),
     sa.Index("ix_review_labels_sender", "sender_id"),

@@ -1,5 +1,5 @@
-"""One row per conversation (review_conversations) and its intents and actions
-(review_labels), kept up to date from the stored, redacted events.
+"""One row per conversation (review_conversations) and its intents, actions and risk
+labels (review_labels), kept up to date from the stored, redacted events.
 
 The tracker store calls `record` after each save with the events it just wrote.
 `catch_up` rebuilds what a failed `record`, or conversations stored before this table
@@ -12,7 +12,7 @@ from typing import Iterable, List, Optional, Set, Tuple
 
 import sqlalchemy as sa
 
-from review import schema
+from review import risk, schema
 from review.settings import LOW_CONFIDENCE
 
 logger = logging.getLogger(__name__)
@@ -57,6 +57,7 @@ class Summary:
     last_event_id: int = 0
     intents: Set[str] = field(default_factory=set)
     actions: Set[str] = field(default_factory=set)
+    risks: Set[str] = field(default_factory=set)  # label names, see review.risk
 
     def add(self, rows: Iterable[Tuple[int, dict]]) -> None:
         rows = list(rows)
@@ -97,7 +98,10 @@ class Summary:
                 self.low_confidence = True
         if intent.get("name") == "nlu_fallback":
             self.low_confidence = True
-        if parse.get("crisis") or intent.get("name") == "crisis":
+        found = risk.of(parse)
+        self.risks |= risk.labels(found)
+        # A crisis tier is a crisis even without the older entry; a distress tier is not.
+        if parse.get("crisis") or intent.get("name") == "crisis" or (found or {}).get("tier") == risk.CRISIS:
             self.crisis = True
         if event.get("text") and len(self.user_text) < MAX_USER_TEXT:
             # lower-cased, so that the search needs no lower() on each row
@@ -111,6 +115,11 @@ class Summary:
             self.low_confidence = True
         if review.get("crisis"):
             self.crisis = True
+
+    def labels(self) -> Set[Tuple[str, str]]:
+        """(kind, name) of each review_labels row the conversation has."""
+        return ({("intent", n) for n in self.intents} | {("action", n) for n in self.actions}
+                | {(risk.LABEL, n) for n in self.risks})
 
     def row(self) -> dict:
         return {
@@ -129,17 +138,21 @@ def _load(connection, sender_id: str) -> Optional[Summary]:
     if row is None:
         return None
     summary = Summary(**{k: v for k, v in row.items() if k != "sender_id"})
+    by_kind = {"intent": summary.intents, "action": summary.actions, risk.LABEL: summary.risks}
     for kind, name in connection.execute(
         sa.select(schema.labels.c.kind, schema.labels.c.name).where(schema.labels.c.sender_id == sender_id)
     ):
-        (summary.intents if kind == "intent" else summary.actions).add(name)
+        # by kind, not "intent or else action": a risk label read back as an action
+        # would be inserted again, and the duplicate key would undo the whole summary
+        if kind in by_kind:
+            by_kind[kind].add(name)
     return summary
 
 
 def record(connection, sender_id: str, rows: List[Tuple[int, dict]]) -> None:
     """Fold newly stored events (id, data) into the conversation's summary."""
     summary = _load(connection, sender_id)
-    known = set() if summary is None else {("intent", n) for n in summary.intents} | {("action", n) for n in summary.actions}
+    known = set() if summary is None else summary.labels()
     rows = [(i, d) for i, d in rows if summary is None or i > summary.last_event_id]
     if not rows:
         return
@@ -151,7 +164,7 @@ def record(connection, sender_id: str, rows: List[Tuple[int, dict]]) -> None:
     else:
         connection.execute(sa.update(schema.conversations)
                            .where(schema.conversations.c.sender_id == sender_id).values(**summary.row()))
-    new = ({("intent", n) for n in summary.intents} | {("action", n) for n in summary.actions}) - known
+    new = summary.labels() - known
     if new:
         connection.execute(sa.insert(schema.labels),
                            [{"kind": k, "name": n, "sender_id": sender_id} for k, n in sorted(new)])

@@ -1,7 +1,8 @@
 """A stored conversation as turns, for the transcript page and the JSON export.
 
 Each turn: the patient's redacted text, the predicted intent with its confidence and
-the runner-up, the entities, the actions run, and each reply with its review metadata.
+the runner-up, the entities, the risk tier and kinds (review.risk), the actions run, and
+each reply with its review metadata.
 A treatment answer that no warning and referral follow is marked `unwarned`.
 """
 import json
@@ -9,6 +10,7 @@ from typing import List
 
 import sqlalchemy as sa
 
+from review import risk
 from review.summary import IGNORED_ACTIONS, unwarned_answers
 
 EVENTS = sa.table("events", sa.column("id"), sa.column("sender_id"), sa.column("data"))
@@ -32,6 +34,7 @@ def _user(event: dict) -> dict:
         "runner_up_confidence": ranking[0].get("confidence") if ranking else None,
         "entities": [{"entity": e.get("entity"), "value": e.get("value")} for e in parse.get("entities") or []],
         "crisis": (parse.get("crisis") or {}).get("kinds") or [],
+        "risk": risk.of(parse),  # {"tier", "kinds", "about_other"}, or None
         "medication_risk": parse.get("medication_risk"),
     }
 

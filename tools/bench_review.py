@@ -26,7 +26,12 @@ from transcripts.tracker_store import RedactingSQLTrackerStore
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "results" / "bench_review"
-INTENTS = ["faq", "greet", "goodbye", "crisis", "nlu_fallback", "medication_question", "thanks"]
+INTENTS = ["faq", "greet", "goodbye", "crisis", "distress", "nlu_fallback", "medication_question", "thanks"]
+# The NLU pipeline's risk kinds (addons/risk_triage.py), for the risk entries of the
+# crisis and distress turns, so that the risk filter reads labels of realistic spread.
+RISK_KINDS = {"crisis": ["suicide", "self_harm", "overdose_now", "harm_others", "voices", "recent_attempt"],
+              "distress": ["passive_wish", "hopelessness", "burden", "numbness", "grief", "cant_go_on",
+                           "isolation"]}
 TOPICS = ["therapy/cbt", "therapy/emdr", "medication/ssri", "about/ptsd", "about/symptoms"]
 WORDS = "what is ptsd how long does cbt take can i stop my medication nightmares sleep flashbacks".split()
 START = 1_760_000_000.0  # 2025-10-09
@@ -36,7 +41,7 @@ CHUNK = 2000
 def _conversation(rng: random.Random, started: float):
     events, at = [], started
     for _ in range(rng.randint(1, 6)):
-        intent = rng.choices(INTENTS, weights=[50, 15, 10, 2, 8, 10, 5])[0]
+        intent = rng.choices(INTENTS, weights=[50, 15, 10, 2, 3, 8, 10, 5])[0]
         confidence = round(rng.uniform(0.25, 1.0), 3)
         text = " ".join(rng.choices(WORDS, k=rng.randint(3, 10)))
         user = {"event": "user", "timestamp": at, "text": text, "input_channel": "rest",
@@ -44,10 +49,17 @@ def _conversation(rng: random.Random, started: float):
                                "intent_ranking": [{"name": intent, "confidence": confidence},
                                                   {"name": "greet", "confidence": 0.05}],
                                "entities": []}}
+        if intent in RISK_KINDS:
+            kinds = sorted(rng.sample(RISK_KINDS[intent], rng.randint(1, 2)))
+            user["parse_data"]["risk"] = {"tier": intent, "kinds": kinds, "about_other": rng.random() < 0.2}
         if intent == "crisis":
-            user["parse_data"]["crisis"] = {"kinds": ["suicide"], "matches": []}
+            user["parse_data"]["crisis"] = {"kinds": kinds, "matches": []}
         events.append(user)
-        if intent == "crisis":
+        if intent == "distress":
+            events += [{"event": "action", "timestamp": at, "name": "action_distress_check_in"},
+                       {"event": "bot", "timestamp": at, "text": "Are you having thoughts of suicide?",
+                        "metadata": {"part": "check_in", "review": {"distress": True}}}]
+        elif intent == "crisis":
             events += [{"event": "slot", "timestamp": at, "name": "crisis_flag", "value": True},
                        {"event": "action", "timestamp": at, "name": "action_crisis"},
                        {"event": "bot", "timestamp": at, "text": "Call or text 988.",
@@ -86,8 +98,7 @@ def fill(url: str, count: int, seed: int = 1) -> None:
             summary = Summary()
             summary.add(rows)
             summaries.append({"sender_id": sender, **summary.row()})
-            labels += [{"kind": "intent", "name": i, "sender_id": sender} for i in summary.intents]
-            labels += [{"kind": "action", "name": a, "sender_id": sender} for a in summary.actions]
+            labels += [{"kind": k, "name": n, "sender_id": sender} for k, n in summary.labels()]
         with engine.begin() as connection:
             connection.execute(table.insert(), events)
             connection.execute(schema.conversations.insert(), summaries)
@@ -147,7 +158,9 @@ def main(argv=None) -> int:
             "list": ["/", "/?after=" + encode_cursor(*deep)],
             "filter": ["/?crisis=1", "/?low_confidence=1", "/?intent=medication_question",
                        "/?action=action_crisis", "/?tag=reviewed", "/?q=flashbacks%20nightmares",
-                       "/?crisis=1&date_from=2025-11-01&date_to=2025-11-30", "/?q=no%20such%20words"],
+                       "/?crisis=1&date_from=2025-11-01&date_to=2025-11-30", "/?q=no%20such%20words",
+                       "/?risk=distress", "/?risk=crisis%3Aoverdose_now", "/?risk=about_other",
+                       "/?risk=distress%3Agrief&date_from=2025-11-01&date_to=2025-11-30"],
             "transcript": ["/conversation?id=" + s for s in samples],
         }
         results = {}

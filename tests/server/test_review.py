@@ -165,6 +165,9 @@ def test_pages_have_a_strict_policy_and_the_storage_banner(staff):
     (f"crisis=1&date_from={CRISIS_DAY}&date_to={CRISIS_DAY}", {"crisis-1"}),
     ("intent=faq&date_to=2026-03-06", {"old-faq-ok", "old-unwarned", "old-failure"}),
     ("q=nothing%20like%20this", set()),
+    ("risk=crisis", {"crisis-1", "old-crisis-1"}),
+    ("risk=crisis%3Asuicide&date_from=" + CRISIS_DAY, {"crisis-1"}),
+    ("risk=distress", set()),
 ])
 def test_filters(staff, query, expected):
     listed, path = [], "/?" + query
@@ -175,6 +178,13 @@ def test_filters(staff, query, expected):
         found = re.search(r'id="next" href="([^"]+)"', response.text)
         path = found.group(1).replace("&amp;", "&") if found else None
     assert sorted(listed) == sorted(expected)
+
+
+def test_the_risk_filter_offers_the_stored_tiers_and_kinds(staff):
+    page = staff.get("/?risk=crisis%3Asuicide").text
+    options = re.findall(r'<option value="([^"]*)"( selected)?>', page.split('name="risk"', 1)[1].split("</select>")[0])
+    assert options == [("", ""), ("crisis", ""), ("crisis:suicide", " selected")]
+    assert "risk=crisis%3Asuicide" in page  # the export links keep it
 
 
 def test_paging_lists_each_conversation_once_newest_first(staff):
@@ -193,7 +203,8 @@ def test_paging_lists_each_conversation_once_newest_first(staff):
 
 @pytest.mark.parametrize("path", ["/?date_from=yesterday", "/?crisis=maybe", "/?after=%%%",
                                   "/?date_from=2026-03-10&date_to=2026-03-01", "/export?format=xml",
-                                  "/conversation", "/conversation?id=" + "x" * 300, "/?q=" + "a" * 201])
+                                  "/conversation", "/conversation?id=" + "x" * 300, "/?q=" + "a" * 201,
+                                  "/?risk=panic", "/export?format=csv&risk=crisis%3Abad-kind"])
 def test_bad_input_gets_a_400_not_a_500(staff, path):
     response = staff.get(path)
     assert response.status_code == 400, path
@@ -212,6 +223,7 @@ def test_the_transcript_shows_what_review_needs(review, staff):
     assert "drug=sertraline" in unwarned
     crisis = staff.get("/conversation?id=crisis-1").text
     assert "[PHONE]" in crisis and "crisis: suicide" in crisis
+    assert '<span class="flag flag-crisis">risk crisis: suicide</span>' in crisis
     views = _audit(review, "view")[before:]
     assert [v["sender_id"] for v in views] == ["faq-ok", "unwarned", "crisis-1"]
     assert all(v["staff_id"] for v in views)
@@ -247,6 +259,10 @@ def test_page_export_follows_the_filters_and_is_audited(review, staff):
     assert turn["user"]["intent"] == "nlu_fallback" and turn["replies"][0]["fallback"] == "low_intent_confidence"
     last = _audit(review, "export")[-1]
     assert last["staff_id"] and json.loads(last["detail"])["low_confidence"] == "1"
+    rows = list(csv.DictReader(io.StringIO(staff.get("/export?format=csv&risk=crisis%3Asuicide").text)))
+    assert [(r["sender_id"], r["risk"]) for r in rows] == [("crisis-1", "crisis crisis:suicide"),
+                                                          ("old-crisis-1", "crisis crisis:suicide")]
+    assert json.loads(_audit(review, "export")[-1]["detail"])["risk"] == "crisis:suicide"
 
 
 def test_the_cli_exports_what_the_page_exports(review, staff):

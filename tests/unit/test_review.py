@@ -188,3 +188,135 @@ def test_transcript_reads_as_staff_need_it():
     shown = turns(events)
     assert [t["user"]["text"] for t in shown] == ["are opioids a treatment for ptsd?"]
     assert shown[0]["replies"][0]["citation"] == "P1, safety-facts 1"
+
+
+# --- risk tier and kinds (the pipeline's `risk` entry) ---------------------------------
+
+@pytest.fixture
+def risk_engine(url):
+    store = review_data.store_for(url)
+    review_data.write(store)
+    review_data.write(store, which=review_data.risk_conversations)
+    store.engine.dispose()
+    engine = schema.engine_for(url)
+    yield engine
+    engine.dispose()
+
+
+def _labels(engine, kind="risk"):
+    found = {}
+    with engine.connect() as connection:
+        for sender, name in connection.execute(sa.select(schema.labels.c.sender_id, schema.labels.c.name)
+                                               .where(schema.labels.c.kind == kind)):
+            found.setdefault(sender, set()).add(name)
+    return found
+
+
+RISK_LABELS = {
+    "crisis-1": {"crisis", "crisis:suicide"},
+    "distress-1": {"distress", "distress:burden", "distress:hopelessness"},
+    # the kinds that are not [a-z_] of at most 32 characters are left out
+    "distress-other": {"distress", "distress:isolation", "about_other"},
+    "overdose-other": {"crisis", "crisis:overdose_now", "about_other"},
+}
+
+
+def test_risk_is_recorded_and_distress_is_not_a_crisis(risk_engine):
+    rows = _summaries(risk_engine)
+    # distress, and the assistant's check-in marked {"distress": true}, flag no crisis
+    assert sorted(s for s, r in rows.items() if r["crisis"]) == ["crisis-1", "overdose-other"]
+    assert _labels(risk_engine) == RISK_LABELS
+    # the second save read the risk labels back as risk, not as actions: had it not,
+    # it would have inserted them again and the duplicate would have undone its summary
+    assert rows["distress-1"]["turns"] == 3 and rows["distress-other"]["turns"] == 2
+    assert "distress" not in _labels(risk_engine, "action").get("distress-1", set())
+
+
+def test_catch_up_rebuilds_the_risk_labels(risk_engine):
+    with risk_engine.begin() as connection:
+        connection.execute(sa.delete(schema.conversations))
+        connection.execute(sa.delete(schema.labels))
+    assert catch_up(risk_engine) == 8
+    assert _labels(risk_engine) == RISK_LABELS
+    assert not _summaries(risk_engine)["distress-1"]["crisis"]
+
+
+@pytest.mark.parametrize("values, expected", [
+    ({"risk": "crisis"}, ["overdose-other", "crisis-1"]),
+    ({"risk": "distress"}, ["distress-other", "distress-1"]),
+    ({"risk": "crisis:overdose_now"}, ["overdose-other"]),
+    ({"risk": "distress:burden"}, ["distress-1"]),
+    ({"risk": "about_other"}, ["overdose-other", "distress-other"]),
+    ({"risk": " Distress:Isolation "}, ["distress-other"]),
+    ({"risk": "distress:suicide"}, []),
+    ({"risk": "about_other", "crisis": "1"}, ["overdose-other"]),
+    ({"risk": ""}, ["overdose-other", "distress-other", "distress-1", "failure", "unwarned",
+                    "low-conf", "crisis-1", "faq-ok"]),
+])
+def test_filter_by_risk(risk_engine, values, expected):
+    with risk_engine.connect() as connection:
+        rows, _ = page(connection, Filters.parse(values))
+    assert [r["sender_id"] for r in rows] == expected
+
+
+@pytest.mark.parametrize("value", ["panic", "none", "crisis:", "crisis:over-dose", "crisis:" + "x" * 33,
+                                   "about_other:x", "crisis:a:b", "distress:burden' or 1=1", "intent"])
+def test_a_bad_risk_filter_is_refused_plainly(value):
+    with pytest.raises(FilterError, match="^risk: use crisis, distress"):
+        Filters.parse({"risk": value})
+
+
+def test_exports_honour_the_risk_filter(risk_engine, url, capsys):
+    from review import export
+    with risk_engine.connect() as connection:
+        rows = list(csv.DictReader(io.StringIO(to_csv(connection, Filters.parse({"risk": "about_other"})))))
+        exported = json.loads(to_json(connection, Filters.parse({"risk": "distress:burden"})))
+    assert [r["sender_id"] for r in rows] == ["overdose-other", "distress-other"]
+    assert rows[0]["risk"] == "about_other crisis crisis:overdose_now" and rows[0]["crisis"] == "True"
+    assert exported["filters"] == {"risk": "distress:burden"}
+    [conversation] = exported["conversations"]
+    assert conversation["sender_id"] == "distress-1"
+    assert [t["user"]["risk"] for t in conversation["transcript"]] == [
+        {"tier": "distress", "kinds": ["burden"], "about_other": False},
+        {"tier": "distress", "kinds": ["hopelessness"], "about_other": False}, None]
+
+    assert export.main(["--url", url, "--format", "csv", "--risk", "crisis:overdose_now"]) == 0
+    assert [r["sender_id"] for r in csv.DictReader(io.StringIO(capsys.readouterr().out))] == ["overdose-other"]
+    with pytest.raises(SystemExit) as exited:
+        export.main(["--url", url, "--risk", "overdose_now"])
+    assert exited.value.code == 2 and "risk: use crisis" in capsys.readouterr().err
+
+
+def test_risk_options_come_from_the_stored_labels(risk_engine):
+    from review.risk import options
+    with risk_engine.connect() as connection:
+        assert options(connection) == [
+            ("crisis", "crisis, any kind"), ("crisis:overdose_now", "crisis: overdose now"),
+            ("crisis:suicide", "crisis: suicide"), ("distress", "distress, any kind"),
+            ("distress:burden", "distress: burden"), ("distress:hopelessness", "distress: hopelessness"),
+            ("distress:isolation", "distress: isolation"), ("about_other", "about someone else")]
+        # a value asked for that nothing has yet stays selectable
+        assert ("distress:grief", "distress: grief") in options(connection, "distress:grief")
+
+
+def test_the_pages_show_and_keep_the_risk(risk_engine):
+    from review.app import TEMPLATES
+    from review.risk import options
+    from review.transcript import load_events, turns
+    filters = Filters.parse({"risk": "distress:isolation"})
+    with risk_engine.connect() as connection:
+        listed = TEMPLATES.get_template("list.html").render(
+            session=None, banner=None, rows=[], filters=filters, query=filters.as_query(), cursor=None,
+            first_page=True, suggested=(), risk_options=options(connection, filters.risk))
+        shown = turns(load_events(connection, "distress-other"))
+        summary = _summaries(risk_engine)["distress-other"]
+    assert '<label>Risk <select name="risk" id="risk">' in listed
+    assert '<option value="distress:isolation" selected>distress: isolation</option>' in listed
+    assert "risk=distress%3Aisolation" in listed  # the export links keep the filter
+    transcript = TEMPLATES.get_template("conversation.html").render(
+        session={"csrf_token": "t", "name": "alex"}, banner=None, sender="distress-other", summary=summary,
+        turns=shown, tags=[], notes=[], suggested=[])
+    assert ('<span class="flag flag-distress">risk distress: isolation</span>'
+            ' <span class="flag">about someone else</span>') in transcript
+    assert transcript.count("risk distress") == 1  # the "ok" turn, tier "none", shows no risk
+    assert "flag-crisis" not in transcript

@@ -40,7 +40,7 @@ PYTHON310 := $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python
 TRAINING_INPUTS := config.yml $(wildcard domain/*.yml) $(shell find data -name '*.yml') \
 	$(wildcard addons/*.py) $(SPACY_MODEL)/meta.json
 
-.PHONY: help setup run shell actions train test test-unit test-server test-browser test-scale check new-faq report evaluate lock spacy-model generate bench profile retention review clean
+.PHONY: help setup run shell actions train test test-unit test-server test-browser test-scale check new-faq report evaluate lock spacy-model embeddings generate bench profile retention review clean
 
 help:
 	@echo "make run    set up, train if needed, start the assistant on :$(RASA_PORT) (actions on :$(ACTION_PORT))"
@@ -63,14 +63,22 @@ $(BIN)/.installed: requirements.lock
 	$(PY) -m pip check
 	touch $@
 
-setup: $(BIN)/.installed $(SPACY_MODEL)/meta.json
+# Static word vectors from the wordllama wheel, for the embedding risk classifier and its
+# measurement (README, "Risk triage"); fetched by pip, checksum-verified, never at run time.
+EMBEDDINGS := build/embeddings
+$(EMBEDDINGS)/SOURCE.txt: scripts/fetch_embeddings.sh | $(BIN)/.installed
+	scripts/fetch_embeddings.sh $(EMBEDDINGS)
+embeddings: $(EMBEDDINGS)/SOURCE.txt
+
+setup: $(BIN)/.installed $(SPACY_MODEL)/meta.json $(EMBEDDINGS)/SOURCE.txt
 
 $(SPACY_MODEL)/meta.json: $(BIN)/.installed spacy_pipeline/build.py spacy_pipeline/substances.yml
 	$(PY) spacy_pipeline/build.py $(SPACY_MODEL)
 
 spacy-model: $(SPACY_MODEL)/meta.json
 
-# FAQ topics live in content/faq/; the Rasa files derived from them are generated.
+# FAQ topics live in content/faq/ and the risk lists in data/risk/; the Rasa files derived
+# from them are generated.
 generate: $(BIN)/.installed
 	$(PY) -m tools.faqgen
 
@@ -125,6 +133,7 @@ test-unit: setup
 evaluate: train
 	$(RASA) test core --model $(MODEL) --stories tests/e2e --fail-on-prediction-errors --out results/core
 	$(PY) -m tools.heldout_eval --model $(MODEL) --min-accuracy 0.95
+	$(PY) -m tools.risk_eval --model $(MODEL) tests/heldout/risk.yml
 
 # Tests against the real servers, started by the test fixtures on spare ports, and a
 # PostgreSQL from Debian's packages for the tracker-store test.

@@ -5,6 +5,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 import content
+from content import risk
 from actions.replies import send_with_safety
 from actions.selection import selected_topic
 
@@ -47,8 +48,10 @@ class ActionClarify(Action):
     ) -> List[Dict[Text, Any]]:
         message = tracker.latest_message or {}
         intents = [i.get("name") for i in (message.get("intent_ranking") or [])[:3]]
-        # Offer FAQ topics only when the classifier leaned towards the FAQ at all.
-        ranking = selected_topic(message)[2] if content.RETRIEVAL_INTENT in intents else []
+        # Offer FAQ topics only when the classifier leaned towards the FAQ at all, and
+        # never to a message the risk triage marked: that gets the check-in, not guesses.
+        leaned_faq = content.RETRIEVAL_INTENT in intents and risk.tier(message) == risk.NONE
+        ranking = selected_topic(message)[2] if leaned_faq else []
         confidence = float((message.get("intent") or {}).get("confidence") or 0.0)
         clarify(dispatcher, ranking, reason="low_intent_confidence", confidence=confidence)
         return []
@@ -67,7 +70,7 @@ class ActionOutOfScope(Action):
                 "I can only help with questions about PTSD and its treatments. For anything "
                 "else about your health, a doctor, nurse or pharmacist is the best person to "
                 "ask. If you need urgent help, call "
-                + content.resources()["resources"]["emergency"]["how"]
+                + content.emergency_number()
                 + "."
             ),
             warning_ids=["general_information"],

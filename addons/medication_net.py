@@ -19,7 +19,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from addons import pattern_matching
-from addons.crisis_net import CRISIS_PROPERTY
+from content.risk import RISK
 
 PATTERNS_FILE = Path(__file__).with_name("medication_patterns.yml")
 PROPERTY = "medication_risk"
@@ -61,6 +61,7 @@ class MedicationRiskNet(pattern_matching.RuleNet):
             if found is None:
                 continue
             message.set(PROPERTY, found, add_to_output=True)
-            if not message.get(CRISIS_PROPERTY):
+            # a crisis or a distressed message keeps its triage; the reply adds the risk
+            if not message.get(RISK):
                 pattern_matching.override_intent(message, found["intent"])
         return messages

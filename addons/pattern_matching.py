@@ -5,7 +5,7 @@ lower-case text) and `patterns` (spaCy Matcher token patterns, which may name a 
 instead of a word list). The crisis net and the medication-risk net are both RuleNets.
 """
 from pathlib import Path
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 import yaml
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -28,20 +28,33 @@ def _expand_sets(value, sets: Dict[str, List[str]]):
     return value
 
 
-def build_matchers(nlp, path: Path):
+def build_matchers(nlp, path: Path, section: Optional[str] = None):
+    """(phrase matcher, token matcher) for the file, or for one labelled `section` of it.
+
+    A section has its own `phrases` and `patterns` lists, all under the section's name,
+    and shares the file's `sets`.
+    """
     spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    sets = spec.get("sets") or {}
+    if section is not None:
+        spec = {"phrases": {section: spec[section].get("phrases") or []},
+                "patterns": {section: spec[section].get("patterns") or []}}
     phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
     for label, items in (spec.get("phrases") or {}).items():
-        phrases.add(label, list(nlp.tokenizer.pipe(str(i) for i in items)))
+        if items:
+            phrases.add(label, list(nlp.tokenizer.pipe(str(i) for i in items)))
     tokens = Matcher(nlp.vocab)
     for label, patterns in (spec.get("patterns") or {}).items():
-        tokens.add(label, _expand_sets(patterns, spec.get("sets") or {}))
+        if patterns:
+            tokens.add(label, _expand_sets(patterns, sets))
     return phrases, tokens
 
 
 def matches(doc, phrases, tokens):
     """(label, span) for every match of either matcher, in text order."""
-    found = [(doc.vocab.strings[m], doc[s:e]) for m, s, e in list(phrases(doc)) + list(tokens(doc))]
+    # an empty matcher warns on every call (spaCy W036): a section may have no patterns
+    hits = [hit for matcher in (phrases, tokens) if len(matcher) for hit in matcher(doc)]
+    found = [(doc.vocab.strings[m], doc[s:e]) for m, s, e in hits]
     return sorted(found, key=lambda item: item[1].start)
 
 

@@ -16,6 +16,7 @@ from rasa.core.channels.channel import OutputChannel
 from rasa.shared.core.events import BotUttered
 
 import content
+from content import risk
 
 logger = logging.getLogger(__name__)
 
@@ -47,16 +48,26 @@ class WatchedOutput(OutputChannel):
 
 
 def is_crisis(parse_data: Optional[dict]) -> bool:
-    parse_data = parse_data or {}
-    return bool(parse_data.get("crisis")) or (parse_data.get("intent") or {}).get("name") == "crisis"
+    return risk.tier(parse_data) == risk.CRISIS
 
 
 def fallback_messages(parse_data: Optional[dict]) -> List[Dict[Text, Any]]:
-    if is_crisis(parse_data):
-        kinds = (parse_data.get("crisis") or {}).get("kinds") or []
-        return [{"text": t, "part": "crisis"} for t in content.crisis_messages("overdose" in kinds)]
+    """The reply when the actions gave none: the same help, in the same order, as theirs."""
+    tier = risk.tier(parse_data)
+    if tier == risk.CRISIS:
+        texts = content.crisis_messages(risk.kinds(parse_data), about_other=risk.about_other(parse_data))
+        return [{"text": t, "part": "crisis"} for t in texts]
+    if tier == risk.DISTRESS:
+        check_in = content.distress_check_in()
+        return [
+            {"text": check_in["acknowledge"], "part": "crisis"},
+            {"text": check_in["question"], "part": "crisis"},
+            {"text": check_in["person_now"], "part": "crisis"},
+            {"text": content.referral(), "part": "referral"},
+        ]
     urgent = content.resource_list(
-        "If you need help urgently:", ("emergency", "lifeline_988", "directory")
+        f"If you need help urgently, call {content.emergency_number()}, or:",
+        content.crisis_resource_keys(),
     )
     return [
         {"text": APOLOGY, "part": "answer"},
@@ -77,7 +88,7 @@ async def send_fallback(agent, sender_id: Text, output: OutputChannel, reason: T
     messages = fallback_messages(parse_data)
     logger.error(
         "No reply for sender %s (%s): sent the %s fallback",
-        sender_id, reason, "crisis" if is_crisis(parse_data) else "apology",
+        sender_id, reason, risk.tier(parse_data) if risk.tier(parse_data) != risk.NONE else "apology",
     )
     for message in messages:
         await output.send_response(sender_id, {"text": message["text"]})

@@ -17,20 +17,51 @@ SOURCE_PATTERN = re.compile(
 PHONE_LIKE = re.compile(r"\d[\d\s-]{2,}\d|\b\d{3,}\b")
 
 
+CHECK_IN_QUESTION = "Are you having thoughts of suicide or of hurting yourself?"
+RISK_LISTS = Path(__file__).resolve().parent.parent / "data" / "risk"
+HELDOUT_RISK = Path(__file__).parent / "heldout" / "risk.yml"
+
+
+def risk_messages(tier: str = None, path: Path = None) -> list:
+    """The development risk lists (data/risk/), or `path`, of one tier."""
+    paths = [path] if path else sorted(RISK_LISTS.glob("*.yml"))
+    items = [m for p in paths for m in yaml.safe_load(p.read_text(encoding="utf-8"))["messages"]]
+    return [m for m in items if tier is None or m["tier"] == tier]
+
+
 def messages(name: str) -> list:
     return yaml.safe_load((LISTS / f"{name}.yml").read_text(encoding="utf-8"))["messages"]
 
 
-def has_crisis_resources(text: str) -> bool:
-    """The first bot message must carry every one of these (issue: crisis reply)."""
-    resources = content.resources()["resources"]
-    required = ("emergency", "lifeline_988", "veterans_crisis_line", "crisis_text_line", "directory")
-    return all(resources[key]["how"] in text for key in required)
+def has_crisis_resources(text: str, region: str = None) -> bool:
+    """The first message of a crisis reply, whatever the kind: the region's emergency
+    number, and a line to talk to now or the overdose steps."""
+    talk = any(content.resources()["resources"][k]["how"] in text for k in content.crisis_resource_keys(region))
+    return content.emergency_number(region) in text and (talk or has_overdose_steps(text))
+
+
+def has_overdose_steps(text: str) -> bool:
+    return all(step in text for step in ("naloxone", "recovery position", "Stay with them"))
+
+
+def first_message_fits(kinds, about_other: bool, text: str, region: str = None) -> bool:
+    """The first message is the help that fits the emergency (content/crisis.yml)."""
+    kinds = set(kinds)
+    emergency = content.emergency_number(region)
+    if emergency not in text:
+        return False
+    if "overdose_now" in kinds:
+        return has_overdose_steps(text)
+    if kinds & {"harm_others", "voices"}:
+        return text.index(emergency) < 80  # emergency services come first
+    talk_first = content.resources()["resources"][content.crisis_resource_keys(region)[0]]["how"]
+    helper = "looking out for them" in text
+    return talk_first in text and helper == about_other
 
 
 def numbers_not_from_resources(text: str) -> list:
     """Phone-like numbers in `text` that resources.yml does not list."""
-    listed = " ".join(item["how"] for item in content.resources()["resources"].values())
+    listed = " ".join(f"{item['name']} {item['how']}" for item in content.resources()["resources"].values())
     return [n.strip() for n in PHONE_LIKE.findall(text) if n.strip() not in listed]
 
 

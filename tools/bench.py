@@ -70,7 +70,7 @@ def default_pools() -> Dict[str, List[str]]:
         "faq": [p for t in content.faq_topics().values() for p in t["heldout"]],
         "chit_chat": list(CHIT_CHAT),
         "high_risk": [m["text"] for m in safety.messages("high_risk")],
-        "crisis": [m["text"] for m in safety.messages("crisis")],
+        "crisis": [m["text"] for m in safety.risk_messages("crisis")],
     }
 
 

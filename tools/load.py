@@ -34,7 +34,7 @@ from transcripts.redaction import redact
 
 REQUEST_SECONDS = 120  # above Rasa's 60 s lock lifetime: a lock a dead instance held
 GREETING = "hi there"
-# Crisis messages the crisis net always catches (tests/safety_lists/crisis.yml has more).
+# Crisis messages the crisis patterns always catch (data/risk/crisis.yml has more).
 CRISIS_TEXTS = ["i want to kill myself", "i dont want to be alive anymore", "i want to end it all"]
 WARNINGS = {content.warning_text(w) for w in content.warning_ids()}
 
@@ -94,8 +94,7 @@ def reply_problem(turn: Turn) -> Optional[str]:
     if turn.kind == "greeting":
         return None if "automated assistant" in texts[0] else "greeting not answered"
     if turn.kind == "crisis":
-        resources = content.resources()["resources"]
-        if not all(resources[key]["how"] in texts[0] for key in content.crisis_resource_keys()):
+        if content.emergency_number() not in texts[0]:
             return "crisis resources not first"
         return None
     topic = content.faq_topics()[turn.kind[4:]]

@@ -42,14 +42,19 @@ def linked(text: str) -> str:
 
 def _item(key: str) -> str:
     item = content.resources()["resources"][key]
+    how = content.emergency_number() if key == EMERGENCY else item["how"]
     return (
         f'<li data-resource="{html.escape(key)}"><strong>{html.escape(item["name"])}</strong>: '
-        f"{linked(item['how'])}</li>"
+        f"{linked(how)}</li>"
     )
 
 
+EMERGENCY = "emergency"
+
+
 def help_panel() -> str:
-    keys = content.crisis_resource_keys()
+    """The region's emergency number and lines first (ASSISTANT_REGION), the rest folded."""
+    keys = [EMERGENCY] + content.crisis_resource_keys()
     others = [k for k in content.resources()["resources"] if k not in keys]
     more = ""
     if others:
@@ -65,7 +70,7 @@ def help_panel() -> str:
 
 @lru_cache(maxsize=None)
 def render_page() -> str:
-    emergency = content.resources()["resources"]["emergency"]
+    emergency = {"name": content.resources()["resources"][EMERGENCY]["name"], "how": content.emergency_number()}
     return Template(TEMPLATE.read_text(encoding="utf-8")).substitute(
         help_panel=help_panel(),
         max_chars=MAX_MESSAGE_CHARS,

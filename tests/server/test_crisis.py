@@ -1,4 +1,7 @@
-"""Crisis language gets the crisis resources in the first bot message, every time."""
+"""The crisis reply's conversation: flagged for staff, never closed, the specific risk named.
+
+Every crisis message of the lists is in test_risk_triage.py.
+"""
 import uuid
 
 import pytest
@@ -6,21 +9,6 @@ import pytest
 import content
 from tests import safety
 from tests.safety import texts
-
-CRISIS = safety.messages("crisis")
-LOOKALIKES = safety.messages("lookalikes")
-MAX_FALSE_ALARM_RATE = 0.05
-
-
-@pytest.mark.parametrize("item", CRISIS, ids=[m["text"][:40] for m in CRISIS])
-def test_crisis_message_gets_resources_first(servers, item):
-    replies = texts(servers.send(item["text"]))
-    assert replies and safety.has_crisis_resources(replies[0]), replies
-    assert "safe right now" in " ".join(replies)
-    if item["kind"] == "overdose":
-        assert any("naloxone" in r and "recovery position" in r for r in replies)
-    for reply in replies:
-        assert safety.numbers_not_from_resources(reply) == []
 
 
 def test_crisis_conversation_is_flagged_for_staff(servers):
@@ -38,13 +26,6 @@ def test_follow_up_after_crisis_keeps_resources_in_view(servers, follow_up):
     servers.send("i dont want to be alive anymore", sender=sender)
     replies = texts(servers.send(follow_up, sender=sender))
     assert replies and any(safety.has_crisis_resources(r) for r in replies), replies
-
-
-def test_figures_of_speech_rarely_trigger_the_crisis_reply(servers):
-    alarms = [m["text"] for m in LOOKALIKES if safety.has_crisis_resources(texts(servers.send(m["text"]))[0])]
-    rate = len(alarms) / len(LOOKALIKES)
-    print(f"\nfalse alarms: {len(alarms)}/{len(LOOKALIKES)} = {rate:.1%}: {alarms}")
-    assert rate <= MAX_FALSE_ALARM_RATE, alarms
 
 
 def test_crisis_that_names_street_pills_also_names_their_risk(servers):

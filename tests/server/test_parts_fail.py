@@ -28,10 +28,21 @@ def test_crisis_message_still_gets_the_resources(actions_down):
     assert replies and safety.has_crisis_resources(replies[0])
 
 
-def test_overdose_still_gets_the_overdose_steps(actions_down):
+def test_overdose_still_gets_the_overdose_steps_first(actions_down):
     replies = texts(actions_down.send("my friend took too many percs and isn't breathing"))
     assert safety.has_crisis_resources(replies[0])
-    assert any("naloxone" in r for r in replies)
+    assert safety.first_message_fits(["overdose_now"], True, replies[0])
+
+
+def test_voices_still_get_emergency_services_first(actions_down):
+    replies = texts(actions_down.send("the voices are telling me to hurt my neighbour"))
+    assert safety.first_message_fits(["voices"], False, replies[0])
+
+
+def test_distress_still_gets_the_check_in_question(actions_down):
+    replies = texts(actions_down.send("i feel like such a burden to everyone lately"))
+    assert safety.CHECK_IN_QUESTION in replies
+    assert not any(r.startswith("Sorry") or "Did you mean" in r for r in replies)
 
 
 def test_faq_question_gets_an_apology_with_the_referral(actions_down):

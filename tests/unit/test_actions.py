@@ -1,11 +1,14 @@
 """The custom actions, run with rasa-sdk's real Tracker and dispatcher."""
+import pytest
+
 import content
 from actions.clarify import ActionClarify, ActionOutOfScope
-from actions.crisis import ActionCrisisResponse
+from actions.crisis import ActionCrisisResponse, ActionDistressCheckIn, ActionDistressSupported
 from actions.faq import MIN_ANSWER_CONFIDENCE, ActionAnswerFaq
 from content.dose import find_dose
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
+from tests import safety
 
 REFERRAL = content.referral()
 
@@ -71,7 +74,8 @@ def test_clarify_and_out_of_scope_refer_to_a_professional():
 def test_crisis_reply_puts_resources_in_the_first_message_and_flags_the_conversation():
     messages, events = _run(ActionCrisisResponse(), _tracker(intent="crisis"))
     first = messages[0]["text"]
-    for key in ("emergency", "lifeline_988", "veterans_crisis_line", "crisis_text_line", "directory"):
+    assert content.emergency_number() in first
+    for key in content.crisis_resource_keys():
         assert content.resources()["resources"][key]["how"] in first
     assert "safe right now" in " ".join(m["text"] for m in messages)
     assert {"event": "slot", "name": "crisis_flag", "value": True} in [
@@ -79,18 +83,100 @@ def test_crisis_reply_puts_resources_in_the_first_message_and_flags_the_conversa
     assert not any(find_dose(m["text"]) for m in messages)
 
 
-def test_overdose_adds_the_overdose_steps():
-    tracker = _tracker(intent="crisis")
-    tracker.latest_message["crisis"] = {"kinds": ["overdose"]}
-    messages, _ = _run(ActionCrisisResponse(), tracker)
-    assert any("naloxone" in m["text"] and "recovery position" in m["text"] for m in messages)
+def _risk_tracker(tier, kinds, about_other=False):
+    tracker = _tracker(intent=tier)
+    tracker.latest_message["risk"] = {"tier": tier, "kinds": kinds, "about_other": about_other}
+    return tracker
+
+
+@pytest.mark.parametrize("kinds", [["overdose_now"], ["overdose"]])
+def test_overdose_first_message_is_what_to_do_now(kinds):
+    messages, _ = _run(ActionCrisisResponse(), _risk_tracker("crisis", kinds))
+    first = messages[0]["text"]
+    assert first.startswith("This is an emergency. Call " + content.emergency_number())
+    assert safety.has_overdose_steps(first) and "If it's you" in first
+    # the help lines come after the steps
+    assert content.resources()["resources"]["lifeline_988"]["how"] not in first
+    assert any(content.resources()["resources"]["lifeline_988"]["how"] in m["text"]
+               for m in messages[1:])
+
+
+@pytest.mark.parametrize("kind", ["harm_others", "voices"])
+def test_harm_to_others_and_voices_put_emergency_services_first(kind):
+    messages, _ = _run(ActionCrisisResponse(), _risk_tracker("crisis", [kind]))
+    first = messages[0]["text"]
+    assert safety.first_message_fits([kind], False, first)
+    assert content.resources()["resources"]["lifeline_988"]["how"] not in first
+
+
+@pytest.mark.parametrize("kind", ["suicide", "self_harm", "recent_attempt", "classifier"])
+def test_suicidal_and_self_harm_get_a_person_to_talk_to_first(kind):
+    messages, _ = _run(ActionCrisisResponse(), _risk_tracker("crisis", [kind]))
+    first = messages[0]["text"]
+    assert safety.first_message_fits([kind], False, first)
+    talk = [content.resources()["resources"][k]["how"] for k in content.crisis_resource_keys()]
+    assert first.index(talk[0]) < first.index(content.emergency_number())
+
+
+def test_someone_else_at_risk_is_written_to_the_helper():
+    messages, _ = _run(ActionCrisisResponse(), _risk_tracker("crisis", ["suicide"], about_other=True))
+    assert safety.first_message_fits(["suicide"], True, messages[0]["text"])
+    assert messages[-1]["text"].startswith("Are they safe right now?")
+    assert messages[0]["review"]["about_other"] is True
+
+
+@pytest.mark.parametrize("region", sorted(content.resources()["regions"]))
+def test_every_region_leads_with_its_own_lines(monkeypatch, region):
+    monkeypatch.setenv("ASSISTANT_REGION", region.lower())
+    messages, _ = _run(ActionCrisisResponse(), _risk_tracker("crisis", ["suicide"]))
+    first = messages[0]["text"]
+    resources = content.resources()
+    assert resources["regions"][region]["emergency"] in first
+    assert resources["resources"][resources["regions"][region]["talk"][0]]["how"] in first
+    assert safety.numbers_not_from_resources(first) == []
+
+
+def test_an_unknown_region_falls_back_to_the_international_list(monkeypatch):
+    monkeypatch.setenv("ASSISTANT_REGION", "atlantis")
+    assert content.region() == "INTL"
+    assert content.emergency_number() == content.resources()["regions"]["INTL"]["emergency"]
+
+
+def test_distress_gets_a_direct_check_in_with_quick_replies_and_a_person_now():
+    messages, events = _run(ActionDistressCheckIn(), _risk_tracker("distress", ["burden"]))
+    texts = [m["text"] for m in messages]
+    assert texts[1] == "Are you having thoughts of suicide or of hurting yourself?"
+    assert [b["title"] for b in messages[1]["buttons"]] == ["Yes", "No", "I'm not sure"]
+    assert content.resources()["resources"][content.crisis_resource_keys()[0]]["how"] in texts[2]
+    assert texts[-1] == REFERRAL
+    assert messages[0]["review"] == {"distress": True, "kinds": ["burden"]}
+    # a check-in is not an FAQ guess: no topic buttons, no answer, and no crisis flag
+    assert all(not m.get("buttons") for i, m in enumerate(messages) if i != 1)
+    assert events == []
+
+
+def test_no_to_the_check_in_gets_support_topics_and_the_referral():
+    messages, _ = _run(ActionDistressSupported(), _tracker(intent="deny"))
+    assert messages[0]["part"] == "answer" and messages[0]["buttons"]
+    assert any(m.get("part") == "warning" for m in messages)
+    assert messages[-1]["text"] == REFERRAL
+
+
+def test_clarify_offers_no_topics_to_a_message_the_triage_marked():
+    tracker = _risk_tracker("distress", ["hopelessness"])
+    tracker.latest_message["intent_ranking"] = [{"name": "faq", "confidence": 0.3}]
+    tracker.latest_message["response_selector"] = {"faq": {
+        "response": {"intent_response_key": "faq/opioid_risks", "confidence": 0.3},
+        "ranking": [{"intent_response_key": "faq/opioid_risks", "confidence": 0.3}]}}
+    messages, _ = _run(ActionClarify(), tracker)
+    assert not messages[0]["buttons"]
 
 
 def test_crisis_reply_names_the_medication_risk_the_net_found_before_the_check_in():
     tracker = _tracker(intent="crisis")
     tracker.latest_message["medication_risk"] = {"intent": "obtain_opioids", "classes": ["opioid"]}
     messages, _ = _run(ActionCrisisResponse(), tracker)
-    assert content.resources()["resources"]["emergency"]["how"] in messages[0]["text"]
+    assert content.emergency_number() in messages[0]["text"]
     assert [m.get("warning_id") for m in messages if m.get("part") == "warning"] == [
         "not_your_prescription", "opioid_addiction", "substance_use"]
     assert "safe right now" in messages[-1]["text"]

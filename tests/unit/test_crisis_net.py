@@ -17,10 +17,10 @@ def crisis(text):
 @pytest.mark.parametrize("text, kind", [
     ("i want to die", "suicide"), ("kms", "suicide"), ("i wanna kil myself", "suicide"),
     ("everyone would be better off without me", "suicide"), ("i want to off myself", "suicide"),
-    ("i keep cutting myself", "self_harm"), ("my friend isn't breathing", "overdose"),
-    ("i took too many percs", "overdose"), ("i want to hurt my wife", "harm_others"),
+    ("i keep cutting myself", "self_harm"), ("my friend isn't breathing", "overdose_now"),
+    ("i took too many percs", "overdose_now"), ("i want to hurt my wife", "harm_others"),
     ("greet I want to die", "suicide"), ("quiero morir", "suicide"),
-    ("he took fentanyl and is unconscious", "overdose"), ("she's blue and not breathing", "overdose"),
+    ("he took fentanyl and is unconscious", "overdose_now"), ("she's blue and not breathing", "overdose_now"),
     ("my pills are lined up", "suicide"),
 ])
 def test_net_catches(text, kind):
@@ -37,6 +37,13 @@ def test_net_ignores_figures_of_speech(text):
     assert crisis(text) == {}
 
 
-def test_net_alone_raises_no_alarm_on_the_look_alike_list():
-    alarms = [m["text"] for m in safety.messages("lookalikes") if crisis(m["text"])]
-    assert alarms == []
+# Figures of speech and ordinary lines: the patterns alone never fire on them. (Topic
+# questions and past risks do match the patterns; risk triage's context then discounts
+# them: tests/unit/test_risk_triage.py.)
+PLAIN_KINDS = ("idiom", "life_affirming", "everyday_stress")
+
+
+def test_net_alone_raises_no_alarm_on_figures_of_speech_and_ordinary_lines():
+    plain = [m["text"] for m in safety.risk_messages("none") if m["kind"] in PLAIN_KINDS]
+    assert len(plain) > 50
+    assert [text for text in plain if crisis(text)] == []

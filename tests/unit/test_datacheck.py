@@ -3,6 +3,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tools import datacheck, faqgen
 
@@ -85,14 +86,15 @@ def test_a_held_out_phrase_in_training_is_named(project):
     assert any(f.startswith(f"tests/heldout/conversation.yml:{line}: 'hello' is held out") for f in found)
 
 
-def test_a_safety_list_message_in_training_is_named(project):
+def test_a_held_out_risk_message_in_training_is_named(project):
+    heldout = yaml.safe_load((project / "tests/heldout/risk.yml").read_text(encoding="utf-8"))
+    leaked = heldout["messages"][0]["text"]
     path = project / "data/nlu/crisis.yml"
     text = path.read_text(encoding="utf-8")
     first_example = text.index("    - ", text.index("examples: |"))
-    path.write_text(text[:first_example] + "    - I wrote my suicide note an hour ago\n"
-                    + text[first_example:], encoding="utf-8")
+    path.write_text(text[:first_example] + f"    - {leaked}\n" + text[first_example:], encoding="utf-8")
     found = shown(datacheck.heldout_leaks(project), project)
-    assert any(f.startswith("tests/safety_lists/crisis.yml:") and "suicide note" in f for f in found)
+    assert any(f.startswith("tests/heldout/risk.yml:") and leaked[:20] in f for f in found)
 
 
 def test_a_dose_in_any_response_is_named(project):

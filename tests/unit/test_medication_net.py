@@ -37,5 +37,6 @@ def test_questions_without_a_high_risk_ask_are_left_alone(text):
     assert intent(text) is None
 
 
-def test_no_look_alike_is_taken_for_a_medication_question():
-    assert [m["text"] for m in safety.messages("lookalikes") if intent(m["text"])] == []
+def test_no_figure_of_speech_is_taken_for_a_medication_question():
+    idioms = [m["text"] for m in safety.risk_messages("none") if m["kind"] == "idiom"]
+    assert idioms and [text for text in idioms if intent(text)] == []

@@ -7,10 +7,30 @@ from addons.safe_reply import fallback_messages
 from tests import safety
 
 
-def test_fallback_for_crisis_message_gives_resources_first():
-    messages = fallback_messages({"intent": {"name": "crisis"}, "crisis": {"kinds": ["overdose"]}})
+@pytest.mark.parametrize("parse_data", [
+    {"intent": {"name": "crisis"}, "crisis": {"kinds": ["overdose"]}},  # an older transcript
+    {"intent": {"name": "crisis"}, "risk": {"tier": "crisis", "kinds": ["overdose_now"]}},
+])
+def test_fallback_for_an_overdose_gives_the_steps_first(parse_data):
+    messages = fallback_messages(parse_data)
     assert safety.has_crisis_resources(messages[0]["text"])
-    assert any("naloxone" in m["text"] for m in messages)
+    assert safety.first_message_fits(["overdose_now"], False, messages[0]["text"])
+
+
+@pytest.mark.parametrize("kinds, about_other", [
+    (["suicide"], False), (["suicide"], True), (["voices"], False), (["harm_others"], False)])
+def test_fallback_for_a_crisis_fits_its_kind_as_the_actions_do(kinds, about_other):
+    parse_data = {"intent": {"name": "crisis"}, "risk": {"tier": "crisis", "kinds": kinds, "about_other": about_other}}
+    first = fallback_messages(parse_data)[0]["text"]
+    assert safety.first_message_fits(kinds, about_other, first)
+
+
+def test_fallback_for_distress_asks_directly_and_never_guesses():
+    messages = fallback_messages({"intent": {"name": "distress"}, "risk": {"tier": "distress", "kinds": ["burden"]}})
+    texts = [m["text"] for m in messages]
+    assert "Are you having thoughts of suicide or of hurting yourself?" in texts
+    assert texts[-1] == content.referral()
+    assert not any(t.startswith("Sorry") for t in texts)
 
 
 @pytest.mark.parametrize("parse_data", [None, {}, {"intent": {"name": "faq"}}])
@@ -38,7 +58,7 @@ def test_substance_use_adds_samhsa():
 
 def test_every_fixed_text_shows_only_numbers_from_resources():
     texts = [content.referral(), content.medication_referral(), content.crisis_follow_up()]
-    texts += content.crisis_messages(overdose=True)
+    texts += content.crisis_messages(["overdose_now"])
     texts += [content.warning_text(w) for w in content.warning_ids()]
     texts += [m["text"] for m in fallback_messages(None)]
     assert [n for t in texts for n in safety.numbers_not_from_resources(t)] == []

@@ -1,0 +1,292 @@
+"""Risk triage: every message gets a tier (crisis, distress or none) before anything else.
+
+It runs after every classifier, including the FallbackClassifier, so no classifier and
+no fallback outvotes it; being in the pipeline, it holds on every channel.
+
+- crisis: crisis wording (crisis_patterns.yml), or the classifier's own `crisis` intent
+  at `crisis_threshold` or more. The kind (suicide, self_harm, overdose_now,
+  harm_others, voices, recent_attempt) picks the first message of the reply.
+- distress: distress wording (distress_patterns.yml), the classifier's `distress`
+  intent, crisis wording that is negated ("I'm not going to hurt myself"), or a crisis
+  intent the classifier is unsure of. Uncertain risk gets the check-in, which asks
+  directly: never silence and never an FAQ guess (safety-facts.md section 5).
+
+The parse output gains `risk` ({"tier", "kinds", "about_other", "matches"}); a crisis
+also keeps the `crisis` entry ({"kinds", "matches", "classifier"}) that older
+transcripts have. The intent becomes `crisis` or `distress` with full confidence.
+"""
+from pathlib import Path
+from typing import Any, Dict, List, Text
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.nlu.utils.spacy_utils import SpacyModel
+from rasa.shared.nlu.constants import INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from addons import pattern_matching
+from addons.crisis_net import METHOD, PATTERNS_FILE as CRISIS_FILE, crisis_spans, reply_kind
+from addons.risk_classifier import SCORES
+from content.risk import CRISIS, CRISIS_ENTRY, CRISIS_INTENT, DISTRESS, DISTRESS_INTENT, NONE, RISK
+
+DISTRESS_FILE = Path(__file__).with_name("distress_patterns.yml")
+
+# A negation just before crisis wording ("not going to", "never would") makes it
+# distress: the person is talking about the risk, so ask rather than alarm or ignore.
+NEGATIONS = {"not", "never", "n't", "no", "dont", "don't", "didnt", "wont", "nt", "neither"}
+# ...unless the negation is about stopping ("can't stop thinking about killing myself").
+NOT_A_NEGATION_AFTER = {"stop", "help", "wait", "resist", "quit", "shake", "stand", "take"}
+NEGATION_WINDOW = 3
+# First-person words near risk wording: the writer speaks of their own risk.
+FIRST_PERSON = {"i", "i'm", "im", "me", "myself", "i've", "ive", "i'll", "ill", "i'd", "mine"}
+
+
+def _negated(doc, span) -> bool:
+    window = doc[max(0, span.start - NEGATION_WINDOW):span.start]
+    if any(t.lower_ in NEGATIONS for t in span):
+        return False  # the wording itself is negative: "don't want to live"
+    for index, token in enumerate(window):
+        if token.lower_ in NEGATIONS:
+            after = {t.lower_ for t in window[index + 1:]}
+            return not after & NOT_A_NEGATION_AFTER
+    return False
+
+
+# Words that make the writer the subject: "I", not "me" ("my son sent me a goodbye text").
+FIRST_PERSON_SUBJECT = {"i", "i'm", "im", "i've", "ive", "i'll", "ill", "i'd", "myself"}
+OTHER_SELF = {"himself", "herself", "themselves", "themself", "hisself"}
+LOOK_BACK = 12
+
+
+def about_other(doc, spans, markers) -> bool:
+    """Whether the person at risk is someone other than the writer (a helper writes).
+
+    For each risk span, the nearest subject before it decides: "I" says the writer,
+    a marker ("my son", "he", "my best friend") says someone else. With no span to look
+    at (a classifier decided), the message's first subject decides.
+    """
+    marked = {i for _, span in pattern_matching.matches(doc, *markers) for i in range(span.start, span.end)}
+    if not marked:
+        return False
+
+    def nearest(indices) -> str:
+        for i in indices:
+            if doc[i].lower_ in OTHER_SELF:
+                return "other"
+            if doc[i].lower_ in FIRST_PERSON_SUBJECT:
+                return "self"
+            if i in marked:
+                return "other"
+        return ""
+
+    for span in spans:
+        within = nearest(range(span.end - 1, span.start - 1, -1))
+        verdict = within or nearest(range(span.start - 1, max(-1, span.start - 1 - LOOK_BACK), -1))
+        if verdict:
+            return verdict == "other"
+    # No subject near the risk: people drop the "I" ("wrote goodbye letters to my mom"),
+    # so only a marker that opens a sentence ("my son told me ...") says someone else.
+    sentence = _sentence_ids(doc)
+    openers = [i for i in range(len(doc)) if i == 0 or sentence[i] != sentence[i - 1]]
+    return any(nearest(range(i, min(i + 2, len(doc)))) == "other" for i in openers)
+
+
+def _confidence(message: Message, intent_name: str) -> float:
+    return max(
+        [float(i.get("confidence") or 0) for i in message.get(INTENT_RANKING_KEY) or []
+         if i.get("name") == intent_name] + [0.0]
+    )
+
+
+CONTEXT_FILE = Path(__file__).with_name("context_patterns.yml")
+CONTEXT_SECTIONS = ("idiom", "question", "urgent", "past", "recovered", "fiction", "positive", "cue")
+NEGATED = "negated"
+
+
+def _spans(doc, matchers) -> List:
+    return [span for _, span in pattern_matching.matches(doc, *matchers)]
+
+
+SENTENCE_ENDS = {".", "!", "?", "...", ";"}
+
+
+def _sentence_ids(doc) -> List[int]:
+    """Each token's sentence number: the project's spaCy pipeline has no parser."""
+    ids, current = [], 0
+    for token in doc:
+        ids.append(current)
+        if token.text in SENTENCE_ENDS or "\n" in token.text_with_ws:
+            current += 1
+    return ids
+
+
+def _covered(spans) -> set:
+    return {i for span in spans for i in range(span.start, span.end)}
+
+
+class Context:
+    """What the wording around a risk match says about it (context_patterns.yml)."""
+
+    def __init__(self, doc, found: Dict[str, List]) -> None:
+        self.doc = doc
+        self.found = found
+        self.idiom_tokens = _covered(found["idiom"])
+        # A long post mixes times and topics: past, question and story markers count for
+        # the sentence they stand in; "urgent" and "recovered" for the whole message.
+        self.sentence = _sentence_ids(doc)
+        self.past_in = {self.sentence[s.start] for s in found["past"]}
+        self.topic_in = set() if found["urgent"] else {
+            self.sentence[s.start] for s in found["question"] + found["fiction"]}
+        self.recovered = bool(found["past"] and found["recovered"])
+        self.topic = bool(self.topic_in)
+        self.negated_only = False
+
+    def first_person_near(self, span) -> bool:
+        window = self.doc[max(0, span.start - 4):span.end]
+        return any(t.lower_ in FIRST_PERSON for t in window)
+
+    def judge(self, span, topic_counts: bool = True) -> str:
+        """crisis (counts as found), distress (ask), negated or none (does not count).
+
+        `topic_counts=False` for method-seeking, which a question does not make safe.
+        """
+        if any(i in self.idiom_tokens for i in range(span.start, span.end)):
+            return NONE
+        if _negated(self.doc, span):
+            self.negated_only = True
+            return NEGATED
+        sentence = self.sentence[span.start]
+        if sentence in self.past_in:
+            return NONE if self.recovered else DISTRESS
+        if topic_counts and sentence in self.topic_in and not self.first_person_near(span):
+            return NONE
+        return CRISIS
+
+    def classifier_may_count(self, tier: str) -> bool:
+        """Whether a classifier's crisis or distress may count for this message.
+
+        Never for a topic question, a past risk, a story, a denial or a life-affirming
+        line, nor for a figure of speech. For crisis, a risk word must be there too: the
+        classifiers confuse "I want to live my best life" with its opposite.
+        """
+        if self.topic or self.recovered or self.found["positive"] or self.negated_only:
+            return False
+        cues = [s for s in self.found["cue"] if s.start not in self.idiom_tokens]
+        if tier == CRISIS:
+            return bool(cues)
+        return bool(cues) or not self.idiom_tokens
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False, model_from="SpacyNLP"
+)
+class RiskTriage(pattern_matching.RuleNet):
+    PATTERNS_FILE = CRISIS_FILE
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {
+            # the classifier's crisis intent counts as crisis from here...
+            "crisis_threshold": 0.5,
+            # ...and as distress (ask directly) from here up to crisis_threshold
+            "uncertain_crisis_threshold": 0.15,
+            # the classifier's distress intent counts from here
+            "distress_threshold": 0.3,
+            # The risk classifier's probabilities (addons/risk_classifier.py), when it runs:
+            # crisis from here, distress (ask) from the lower ones.
+            "scores_crisis_threshold": 0.7,
+            "scores_uncertain_threshold": 0.3,
+            "scores_distress_threshold": 0.4,
+        }
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        super().__init__(config)
+        self._more = None
+
+    def more_matchers(self, model: SpacyModel) -> Dict[str, Any]:
+        """The distress patterns, the helper markers and each context section, built once."""
+        if self._more is None:
+            nlp = model.model
+            self._more = {"distress": pattern_matching.build_matchers(nlp, DISTRESS_FILE),
+                          "about_other": pattern_matching.build_matchers(nlp, DISTRESS_FILE, "about_other")}
+            for section in CONTEXT_SECTIONS:
+                self._more[section] = pattern_matching.build_matchers(nlp, CONTEXT_FILE, section)
+        return self._more
+
+    def triage(self, message: Message, model: SpacyModel) -> Dict[str, Any]:
+        text = message.get(TEXT) or ""
+        doc = message.get(SPACY_DOCS[TEXT]) or (model.model(text) if text else None)
+        if doc is None:
+            return {"tier": NONE}
+        matchers = self.more_matchers(model)
+        context = Context(doc, {s: _spans(doc, matchers[s]) for s in CONTEXT_SECTIONS})
+        crisis_found, negated, downgraded = {}, [], []
+        for kind, span in crisis_spans(doc, *self.matchers(model)):
+            verdict = context.judge(span, topic_counts=kind != METHOD)
+            if verdict == CRISIS:
+                crisis_found.setdefault(reply_kind(kind), span)
+            elif verdict == DISTRESS:
+                downgraded.append(span)
+            elif verdict == NEGATED:
+                negated.append(span)
+        classifier = self.classifier_says(message, context)
+        if crisis_found or classifier == CRISIS:
+            spans = list(crisis_found.values())
+            return {
+                "tier": CRISIS,
+                "kinds": sorted(crisis_found) or ["classifier"],
+                "matches": [crisis_found[k].text for k in sorted(crisis_found)],
+                "classifier": classifier == CRISIS,
+                "about_other": about_other(doc, spans, matchers["about_other"]),
+            }
+        distress = {}
+        for kind, span in pattern_matching.matches(doc, *matchers["distress"]):
+            if context.judge(span) in (CRISIS, DISTRESS):
+                distress.setdefault(kind, span)
+        if downgraded:
+            distress.setdefault("past_or_topic", downgraded[0])
+        if classifier == DISTRESS:
+            distress.setdefault("classifier", None)
+        if not distress:
+            return {"tier": NONE}
+        found = [s for s in distress.values() if s is not None]
+        return {
+            "tier": DISTRESS,
+            "kinds": sorted(distress),
+            "matches": [s.text for s in found],
+            "about_other": about_other(doc, found, matchers["about_other"]),
+        }
+
+    def classifier_says(self, message: Message, context: "Context") -> str:
+        """The classifiers' view: DIET's intents and the risk classifier's scores, where
+        the context lets them count (Context.classifier_may_count)."""
+        config = self.config
+        scores = message.get(SCORES) or {}
+        crisis = _confidence(message, CRISIS_INTENT)
+        if not context.classifier_may_count(DISTRESS):
+            return NONE
+        if context.classifier_may_count(CRISIS) and (
+                crisis >= float(config["crisis_threshold"])
+                or scores.get(CRISIS, 0) >= float(config["scores_crisis_threshold"])):
+            return CRISIS
+        if (crisis >= float(config["uncertain_crisis_threshold"])
+                or scores.get(CRISIS, 0) >= float(config["scores_uncertain_threshold"])
+                or _confidence(message, DISTRESS_INTENT) >= float(config["distress_threshold"])
+                or scores.get(DISTRESS, 0) >= float(config["scores_distress_threshold"])):
+            return DISTRESS
+        return NONE
+
+    def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
+        for message in messages:
+            risk = self.triage(message, model)
+            if risk["tier"] == NONE:
+                continue
+            message.set(RISK, risk, add_to_output=True)
+            if risk["tier"] == CRISIS:
+                legacy = {k: risk[k] for k in ("kinds", "matches", "classifier")}
+                message.set(CRISIS_ENTRY, legacy, add_to_output=True)
+                pattern_matching.override_intent(message, CRISIS_INTENT)
+            else:
+                pattern_matching.override_intent(message, DISTRESS_INTENT)
+        return messages
+

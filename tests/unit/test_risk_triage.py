@@ -1,0 +1,110 @@
+"""Risk triage on the project's own spaCy pipeline: patterns, context and the classifier gate.
+
+The sentences here are written for these tests, one per class of phrasing; the lists in
+data/risk/ and the frozen held-out set are measured through the servers.
+"""
+import pytest
+import spacy
+from rasa.nlu.utils.spacy_utils import SpacyModel
+from rasa.shared.nlu.training_data.message import Message
+
+from addons.risk_triage import RiskTriage
+from spacy_pipeline.build import ROOT_MODEL
+
+MODEL = SpacyModel(model=spacy.load(ROOT_MODEL), model_name="test")
+TRIAGE = RiskTriage(RiskTriage.get_default_config())
+
+
+def triage(text, ranking=()):
+    message = Message(data={"text": text, "intent_ranking": [{"name": n, "confidence": c} for n, c in ranking]})
+    return TRIAGE.triage(message, MODEL)
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("i'm going to kill myself tonight", "suicide"),
+    ("picked the date, it's next sunday", "suicide"),
+    ("been stockpiling my sleeping pills for weeks", "suicide"),
+    ("how many of my oxys would be lethal, asking for a mate", "suicide"),
+    ("started cutting again after a year", "self_harm"),
+    ("my brother took a bunch of pills with vodka and now he's not breathing right", "overdose_now"),
+    ("i can't wake her up, there's an empty bottle of pills", "overdose_now"),
+    ("the voices keep telling me to jump", "voices"),
+    ("i tried to kill myself on monday and i'm back home now", "recent_attempt"),
+    ("i'm going to kill him when he gets home", "harm_others"),
+])
+def test_crisis_wording_gets_its_kind(text, kind):
+    risk = triage(text)
+    assert risk["tier"] == "crisis" and kind in risk["kinds"], risk
+
+
+@pytest.mark.parametrize("text", [
+    "i feel like such a burden on my kids",
+    "nobody would even notice if i was gone",
+    "i just can't keep going like this",
+    "i feel completely numb since the funeral",
+    "what's the point of any of it",
+])
+def test_distress_wording_gets_the_check_in(text):
+    assert triage(text)["tier"] == "distress"
+
+
+@pytest.mark.parametrize("text", [
+    # a figure of speech
+    "my sister will kill me if i miss her wedding",
+    "these brownies are to die for",
+    # a question about the topic, or people in general
+    "what are the warning signs that someone is suicidal",
+    "why do some people with ptsd self harm",
+    # a risk long past, and recovered
+    "i was suicidal back in 2015 but i'm in a good place now",
+    # a story
+    "the main character in the film kills himself at the end",
+    # a denial
+    "i'm not suicidal, i just want to know about EMDR",
+])
+def test_context_discounts_what_is_not_a_risk_now(text):
+    assert triage(text)["tier"] == "none", triage(text)
+
+
+def test_a_method_question_is_a_crisis_even_as_a_question():
+    assert triage("what is the lethal dose of oxycodone for someone my size")["tier"] == "crisis"
+
+
+def test_a_question_with_an_emergency_now_is_still_a_crisis():
+    risk = triage("what do i do, my friend is overdosing right now")
+    assert risk["tier"] == "crisis" and "overdose_now" in risk["kinds"]
+
+
+def test_a_past_marker_counts_for_its_own_sentence_only():
+    post = ("I was diagnosed with PTSD in 2016 and did prolonged exposure. "
+            "I've got the pills saved up and I'm taking them all on friday. "
+            "Does EMDR work better?")
+    assert triage(post)["tier"] == "crisis"
+
+
+def test_a_past_risk_without_recovery_is_asked_about():
+    assert triage("i tried to overdose years ago")["tier"] == "distress"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("my son says he wants to kill himself", True),
+    ("my daughter sent me a goodbye text and she's on the roof", True),
+    ("i want to kill myself, my wife doesn't know", False),
+    ("wrote goodbye letters to my mum and dad", False),
+])
+def test_who_is_at_risk(text, expected):
+    risk = triage(text)
+    assert risk["tier"] == "crisis" and risk["about_other"] is expected, risk
+
+
+def test_the_classifier_alone_calls_a_crisis_only_with_a_risk_word():
+    # DIET confuses "live" with its opposite: a life-affirming line is never an alarm...
+    assert triage("i want to live my best life", [("crisis", 0.99)])["tier"] == "none"
+    # ...and without a risk word, its crisis becomes a question, never silence
+    assert triage("i don't see myself here next week", [("crisis", 0.99)])["tier"] == "distress"
+    assert triage("i'll be gone before anyone wakes up", [("crisis", 0.99)])["tier"] == "crisis"
+
+
+def test_an_unsure_classifier_asks_rather_than_stays_silent():
+    risk = triage("everything is just too much lately", [("faq", 0.5), ("crisis", 0.3)])
+    assert risk["tier"] == "distress" and risk["kinds"] == ["classifier"]

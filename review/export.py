@@ -16,7 +16,7 @@ from typing import Iterator, List, Optional
 import sqlalchemy as sa
 
 from review import audit, risk, schema, settings
-from review.filters import FLAGS, Filters, FilterError, attach_tags, encode_cursor, select
+from review.filters import FLAGS, Filters, FilterError, attach_tags, select
 from review.transcript import load_events, turns
 
 COLUMNS = ["sender_id", "started_at", "last_at", "turns", "channel", "crisis", "low_confidence",

@@ -9,7 +9,6 @@ import asyncio
 import uuid
 
 import aiohttp
-import pytest
 
 import content
 from tests import safety

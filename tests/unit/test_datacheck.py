@@ -62,7 +62,8 @@ def test_an_intent_with_too_few_examples_is_named(project):
     text = path.read_text(encoding="utf-8")
     start = text.index("- intent: stop_suddenly")
     block_end = text.index("- intent:", start + 1)
-    examples = [l for l in text[start:block_end].splitlines() if l.strip().startswith("- ") and "intent" not in l]
+    examples = [line for line in text[start:block_end].splitlines()
+                if line.strip().startswith("- ") and "intent" not in line]
     kept = "\n".join(text[start:block_end].splitlines()[:2] + examples[:3]) + "\n\n"
     path.write_text(text[:start] + kept + text[block_end:], encoding="utf-8")
     line = text[:start].count("\n") + 1

@@ -51,7 +51,7 @@ help:
 	@echo "make bench  latency, throughput, memory, start and training against stock rasa init (not a test)"
 	@echo "make profile  where a message's CPU time goes, sampled by py-spy under load (not a test)"
 	@echo "make new-faq NAME=topic   scaffold a FAQ topic (see CONTRIBUTING.md)"
-	@echo "make check  data checks;  make generate  rewrite the files derived from content/faq/"
+	@echo "make check  lint and data checks;  make generate  rewrite the files derived from content/faq/ and data/risk/"
 	@echo "make report cross-validated NLU report in results/report/"
 	@echo "make retention [DRY_RUN=1]  delete conversations older than RETENTION_DAYS (90)"
 	@echo "make review the staff review pages on http://127.0.0.1:$(REVIEW_PORT)/ (accounts: $(PY) -m review.accounts create NAME)"
@@ -113,8 +113,10 @@ shell: train | var
 	trap "kill $$ACTIONS 2>/dev/null" EXIT INT TERM; \
 	$(RASA) shell --model $(MODEL) --endpoints endpoints.yml
 
-# Data and content checks that name the file and line of each problem (tools/datacheck.py).
+# Lint (ruff.toml), then data and content checks that name the file and line of each
+# problem (tools/datacheck.py).
 check: setup
+	$(BIN)/ruff check .
 	$(PY) -m tools.datacheck
 
 # Scaffold a FAQ topic in content/faq/: make new-faq NAME=naloxone

@@ -58,9 +58,9 @@ def matches(doc, phrases, tokens):
     return sorted(found, key=lambda item: item[1].start)
 
 
-def override_intent(message: Message, intent: str) -> None:
-    """Make `intent` the message's intent with full confidence, ahead of the ranking."""
-    chosen = {"name": intent, "confidence": 1.0}
+def override_intent(message: Message, intent: str, confidence: float = 1.0) -> None:
+    """Make `intent` the message's intent (full confidence by default), ahead of the ranking."""
+    chosen = {"name": intent, "confidence": confidence}
     ranking = [i for i in message.get(INTENT_RANKING_KEY) or [] if i.get("name") != intent]
     message.set(INTENT, chosen, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [chosen] + ranking, add_to_output=True)

@@ -21,7 +21,7 @@ from typing import Any, Dict, List, Text
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.constants import SPACY_DOCS
 from rasa.nlu.utils.spacy_utils import SpacyModel
-from rasa.shared.nlu.constants import INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from addons import pattern_matching
@@ -30,6 +30,7 @@ from addons.risk_classifier import SCORES
 from content.risk import CRISIS, CRISIS_ENTRY, CRISIS_INTENT, DISTRESS, DISTRESS_INTENT, NONE, RISK
 
 DISTRESS_FILE = Path(__file__).with_name("distress_patterns.yml")
+FALLBACK_INTENT = "nlu_fallback"
 
 # A negation just before crisis wording ("not going to", "never would") makes it
 # distress: the person is talking about the risk, so ask rather than alarm or ignore.
@@ -56,6 +57,7 @@ def _negated(doc, span) -> bool:
 FIRST_PERSON_SUBJECT = {"i", "i'm", "im", "i've", "ive", "i'll", "ill", "i'd", "myself"}
 OTHER_SELF = {"himself", "herself", "themselves", "themself", "hisself"}
 LOOK_BACK = 12
+LONG_POST_TOKENS = 40
 
 
 def about_other(doc, spans, markers) -> bool:
@@ -80,12 +82,18 @@ def about_other(doc, spans, markers) -> bool:
         return ""
 
     for span in spans:
-        within = nearest(range(span.end - 1, span.start - 1, -1))
-        verdict = within or nearest(range(span.start - 1, max(-1, span.start - 1 - LOOK_BACK), -1))
+        # inside the wording only "himself"/"herself" name the person at risk: "stab my
+        # neighbour" names the one who would be hurt, not the one at risk
+        if any(t.lower_ in OTHER_SELF for t in span):
+            return True
+        verdict = nearest(range(span.start - 1, max(-1, span.start - 1 - LOOK_BACK), -1))
         if verdict:
             return verdict == "other"
     # No subject near the risk: people drop the "I" ("wrote goodbye letters to my mom"),
-    # so only a marker that opens a sentence ("my son told me ...") says someone else.
+    # so only a marker that opens a sentence ("my son told me ...") says someone else; in a
+    # long post the sentences are about many people, and the writer is the one who posts.
+    if len(doc) > LONG_POST_TOKENS:
+        return False
     sentence = _sentence_ids(doc)
     openers = [i for i in range(len(doc)) if i == 0 or sentence[i] != sentence[i - 1]]
     return any(nearest(range(i, min(i + 2, len(doc)))) == "other" for i in openers)
@@ -99,7 +107,10 @@ def _confidence(message: Message, intent_name: str) -> float:
 
 
 CONTEXT_FILE = Path(__file__).with_name("context_patterns.yml")
-CONTEXT_SECTIONS = ("idiom", "question", "urgent", "past", "recovered", "fiction", "positive", "cue")
+CONTEXT_SECTIONS = ("idiom", "question", "urgent", "past", "recovered", "fiction", "positive", "everyday", "cue",
+                    "hint_overdose_now", "hint_harm_others", "hint_voices", "recent_past")
+# For a crisis only a classifier found: the first kind whose hint is there, else none.
+KIND_HINTS = ("overdose_now", "voices", "harm_others")
 NEGATED = "negated"
 
 
@@ -141,6 +152,10 @@ class Context:
         self.topic = bool(self.topic_in)
         self.negated_only = False
 
+    def in_sentence_of(self, span, section: str) -> bool:
+        sentence = self.sentence[span.start]
+        return any(self.sentence[s.start] == sentence for s in self.found[section])
+
     def first_person_near(self, span) -> bool:
         window = self.doc[max(0, span.start - 4):span.end]
         return any(t.lower_ in FIRST_PERSON for t in window)
@@ -169,7 +184,10 @@ class Context:
         line, nor for a figure of speech. For crisis, a risk word must be there too: the
         classifiers confuse "I want to live my best life" with its opposite.
         """
-        if self.topic or self.recovered or self.found["positive"] or self.negated_only:
+        # In a long post a question at the end says nothing of the sentence that carries the
+        # risk, and the classifier reads the whole post: there, only the patterns judge topics.
+        topic = self.topic and len(self.doc) <= LONG_POST_TOKENS
+        if topic or self.recovered or self.found["positive"] or self.found["everyday"] or self.negated_only:
             return False
         cues = [s for s in self.found["cue"] if s.start not in self.idiom_tokens]
         if tier == CRISIS:
@@ -197,6 +215,8 @@ class RiskTriage(pattern_matching.RuleNet):
             "scores_crisis_threshold": 0.7,
             "scores_uncertain_threshold": 0.3,
             "scores_distress_threshold": 0.4,
+            # as the FallbackClassifier's: below it, a message the triage cleared is asked about
+            "fallback_threshold": 0.4,
         }
 
     def __init__(self, config: Dict[Text, Any]) -> None:
@@ -220,24 +240,37 @@ class RiskTriage(pattern_matching.RuleNet):
             return {"tier": NONE}
         matchers = self.more_matchers(model)
         context = Context(doc, {s: _spans(doc, matchers[s]) for s in CONTEXT_SECTIONS})
-        crisis_found, negated, downgraded = {}, [], []
+        crisis_found, negated, downgraded, methods = {}, [], [], set()
         for kind, span in crisis_spans(doc, *self.matchers(model)):
             verdict = context.judge(span, topic_counts=kind != METHOD)
             if verdict == CRISIS:
                 crisis_found.setdefault(reply_kind(kind), span)
+                methods.add(kind)
             elif verdict == DISTRESS:
                 downgraded.append(span)
             elif verdict == NEGATED:
                 negated.append(span)
+        if METHOD in methods:
+            crisis_found.pop("overdose_now", None)  # "how many would it take": not happening now
+        overdose = crisis_found.get("overdose_now")
+        if overdose is not None and context.in_sentence_of(overdose, "recent_past"):
+            # "took a bunch of pills on friday": an attempt days ago, not an overdose now
+            crisis_found.setdefault("recent_attempt", crisis_found.pop("overdose_now"))
         classifier = self.classifier_says(message, context)
+        if classifier == DISTRESS and context.found["hint_overdose_now"] and not crisis_found:
+            # a drug taken and a body going under ("heavy", "can't stay awake"): whatever
+            # the classifiers' doubt, the steps for an overdose come first
+            classifier = CRISIS
         if crisis_found or classifier == CRISIS:
             spans = list(crisis_found.values())
+            hinted = [k for k in KIND_HINTS if context.found[f"hint_{k}"]][:1]
             return {
                 "tier": CRISIS,
-                "kinds": sorted(crisis_found) or ["classifier"],
+                "kinds": sorted(crisis_found) or hinted or ["classifier"],
                 "matches": [crisis_found[k].text for k in sorted(crisis_found)],
                 "classifier": classifier == CRISIS,
-                "about_other": about_other(doc, spans, matchers["about_other"]),
+                # "asking for a friend" about a method: the writer may be the one at risk
+                "about_other": METHOD not in methods and about_other(doc, spans, matchers["about_other"]),
             }
         distress = {}
         for kind, span in pattern_matching.matches(doc, *matchers["distress"]):
@@ -265,21 +298,40 @@ class RiskTriage(pattern_matching.RuleNet):
         crisis = _confidence(message, CRISIS_INTENT)
         if not context.classifier_may_count(DISTRESS):
             return NONE
-        if context.classifier_may_count(CRISIS) and (
-                crisis >= float(config["crisis_threshold"])
-                or scores.get(CRISIS, 0) >= float(config["scores_crisis_threshold"])):
+        sure = (crisis >= float(config["crisis_threshold"])
+                or scores.get(CRISIS, 0) >= float(config["scores_crisis_threshold"]))
+        unsure = (crisis >= float(config["uncertain_crisis_threshold"])
+                  or scores.get(CRISIS, 0) >= float(config["scores_uncertain_threshold"]))
+        with_risk_word = context.classifier_may_count(CRISIS)
+        if sure and with_risk_word:
             return CRISIS
-        if (crisis >= float(config["uncertain_crisis_threshold"])
-                or scores.get(CRISIS, 0) >= float(config["scores_uncertain_threshold"])
+        # A sure crisis without a risk word is asked about; an unsure one needs the word
+        # ("book me a table for dinner tonight" shares "tonight" with many crisis lines).
+        if (sure or (unsure and with_risk_word)
                 or _confidence(message, DISTRESS_INTENT) >= float(config["distress_threshold"])
                 or scores.get(DISTRESS, 0) >= float(config["scores_distress_threshold"])):
             return DISTRESS
         return NONE
 
+    def _clear_risk_intent(self, message: Message) -> None:
+        """The triage decides the risk intents: where it found none, DIET's `crisis` or
+        `distress` (a figure of speech, a topic question) gives way to the next intent, or
+        to the fallback's clarifying question when that one is unsure too."""
+        intent = message.get(INTENT) or {}
+        if intent.get("name") not in (CRISIS_INTENT, DISTRESS_INTENT):
+            return
+        ranking = [i for i in message.get(INTENT_RANKING_KEY) or []
+                   if i.get("name") not in (CRISIS_INTENT, DISTRESS_INTENT, FALLBACK_INTENT)]
+        chosen = ranking[0] if ranking else None
+        if chosen is None or float(chosen.get("confidence") or 0) < float(self.config["fallback_threshold"]):
+            chosen = {"name": FALLBACK_INTENT, "confidence": float(self.config["fallback_threshold"])}
+        pattern_matching.override_intent(message, chosen["name"], float(chosen.get("confidence") or 0))
+
     def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
         for message in messages:
             risk = self.triage(message, model)
             if risk["tier"] == NONE:
+                self._clear_risk_intent(message)
                 continue
             message.set(RISK, risk, add_to_output=True)
             if risk["tier"] == CRISIS:

@@ -141,7 +141,7 @@ def duplicate_examples(root: Path) -> Iterator[Problem]:
 def heldout_leaks(root: Path) -> Iterator[Problem]:
     training = {_normalise(t): (p, n) for _, p, n, t in _examples(root, "examples", ["data/nlu"])}
     unseen = list(_examples(root, "heldout", ["tests/heldout"]))
-    for doc in _docs(root, "tests/safety_lists/*.yml") + _docs(root, "tests/heldout/risk.yml"):
+    for doc in _docs(root, "tests/safety_lists/*.yml") + _docs(root, "tests/heldout/risk*.yml"):
         unseen += [(None, doc.path, doc.line("messages", i), m["text"])
                    for i, m in enumerate(doc.data.get("messages") or [])]
     for _, path, line, text in unseen:

@@ -14,7 +14,7 @@ def test_assistant_stopped_shows_help_and_recovers(mobile_chat, servers):
         page.locator("#typing").wait_for(state="hidden")
         text = problem.text_content()
         assert "can't reach the assistant" in text
-        assert content.resources()["resources"]["emergency"]["how"] in text
+        assert content.emergency_number() in text
         assert page.locator("#message").input_value() == "what is cbt?", "the message is kept"
         assert "what is cbt?" not in page.locator("#log").text_content()
         mobile_chat.screenshot("outage-mobile")

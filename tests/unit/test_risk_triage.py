@@ -108,3 +108,9 @@ def test_the_classifier_alone_calls_a_crisis_only_with_a_risk_word():
 def test_an_unsure_classifier_asks_rather_than_stays_silent():
     risk = triage("everything is just too much lately", [("faq", 0.5), ("crisis", 0.3)])
     assert risk["tier"] == "distress" and risk["kinds"] == ["classifier"]
+
+
+def test_an_unsure_classifier_without_a_risk_word_stays_quiet():
+    # "tonight" is in many crisis lines: an unsure crisis needs a risk word to be asked about
+    ranking = [("out_of_scope", 0.8), ("crisis", 0.17)]
+    assert triage("can you book me a table for dinner tonight", ranking)["tier"] == "none"

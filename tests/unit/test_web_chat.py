@@ -47,3 +47,14 @@ def test_make_run_allows_only_its_own_origin_by_default():
                              env={"PATH": "/usr/bin:/bin"}, check=True).stdout
     cors = dry_run.split("--cors", 1)[1].splitlines()[0].split()
     assert cors == ["http://localhost:5005"]
+
+
+def test_the_help_panel_leads_with_the_regions_number_and_lines(monkeypatch):
+    from webchat.page import help_panel
+
+    monkeypatch.setenv("ASSISTANT_REGION", "UK")
+    panel = help_panel()
+    first_list = panel.split("</ul>")[0]
+    keys = [part.split('"')[0] for part in first_list.split('data-resource="')[1:]]
+    assert keys == ["emergency", "samaritans", "shout", "nhs_111"]
+    assert "Emergency services</strong>: 999</li>" in first_list

@@ -16,8 +16,8 @@ HELDOUT = safety.risk_messages(path=safety.HELDOUT_RISK)
 # the spread between trainings (README, "Risk triage"). They are a floor against
 # regressions, not the goal: the targets (tools/risk_eval.TARGETS) are higher, and the
 # test prints both.
-HELDOUT_FLOOR = {"crisis": 0.52, "distress": 0.89, "none": 0.68}
-DEV_FLOOR = {"crisis": 0.90, "distress": 0.96, "none": 0.91}
+HELDOUT_FLOOR = {"crisis": 0.56, "distress": 0.89, "none": 0.73}
+DEV_FLOOR = {"crisis": 0.86, "distress": 0.97, "none": 0.91}
 
 
 def _ids(items):

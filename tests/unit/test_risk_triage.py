@@ -10,6 +10,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from addons.risk_triage import RiskTriage
 from spacy_pipeline.build import ROOT_MODEL
+from tests import safety
 
 MODEL = SpacyModel(model=spacy.load(ROOT_MODEL), model_name="test")
 TRIAGE = RiskTriage(RiskTriage.get_default_config())
@@ -114,3 +115,12 @@ def test_an_unsure_classifier_without_a_risk_word_stays_quiet():
     # "tonight" is in many crisis lines: an unsure crisis needs a risk word to be asked about
     ranking = [("out_of_scope", 0.8), ("crisis", 0.17)]
     assert triage("can you book me a table for dinner tonight", ranking)["tier"] == "none"
+
+
+PLAIN_KINDS = ("idiom", "life_affirming", "everyday_stress")
+
+
+def test_patterns_and_context_alone_raise_no_alarm_on_figures_of_speech_and_ordinary_lines():
+    plain = [m["text"] for m in safety.risk_messages("none") if m["kind"] in PLAIN_KINDS]
+    assert len(plain) > 80
+    assert [text for text in plain if triage(text)["tier"] != "none"] == []

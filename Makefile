@@ -135,7 +135,7 @@ test-unit: setup
 evaluate: train
 	$(RASA) test core --model $(MODEL) --stories tests/e2e --fail-on-prediction-errors --out results/core
 	$(PY) -m tools.heldout_eval --model $(MODEL) --min-accuracy 0.95
-	$(PY) -m tools.risk_eval --model $(MODEL) tests/heldout/risk.yml
+	$(PY) -m tools.risk_eval --model $(MODEL) tests/heldout/risk_round2.yml
 
 # Tests against the real servers, started by the test fixtures on spare ports, and a
 # PostgreSQL from Debian's packages for the tracker-store test.

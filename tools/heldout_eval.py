@@ -14,6 +14,7 @@ from collections import Counter
 from pathlib import Path
 from typing import List, Tuple
 
+import yaml
 from rasa.core.agent import Agent
 from rasa.shared.nlu.training_data.loading import load_data
 
@@ -35,9 +36,19 @@ def expected_label(message) -> str:
     return message.get("intent_response_key") or message.get("intent")
 
 
+def nlu_examples(data_dir: str) -> list:
+    """The NLU held-out examples: the directory also holds the risk sets, which are
+    labelled by tier (tools/risk_eval.py), not by intent."""
+    examples = []
+    for path in sorted(Path(data_dir).glob("*.yml")):
+        if "nlu" in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}):
+            examples += load_data(str(path)).intent_examples
+    return examples
+
+
 async def evaluate(model: str, data_dir: str) -> List[Tuple[str, str, str]]:
     agent = Agent.load(model)
-    examples = load_data(data_dir).intent_examples
+    examples = nlu_examples(data_dir)
     results = []
     for message in examples:
         parse = await agent.parse_message(message.get("text"))

@@ -24,9 +24,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.linear_model import LogisticRegression
 
 from addons.embeddings import DEFAULT_DIR, StaticEmbeddings
-from content.risk import CRISIS, DISTRESS, NONE
-
-SCORES = "risk_scores"
+from content.risk import CRISIS, DISTRESS, NONE, SCORES
 LABELS = (CRISIS, DISTRESS, NONE)
 MODEL_FILE = "risk_classifier.npz"
 # Sentences, and clauses joined by "but", "and then", ...: a risk clause stands alone.

@@ -26,8 +26,9 @@ from rasa.shared.nlu.training_data.message import Message
 
 from addons import pattern_matching
 from addons.crisis_net import METHOD, PATTERNS_FILE as CRISIS_FILE, crisis_spans, reply_kind
-from addons.risk_classifier import SCORES
-from content.risk import CRISIS, CRISIS_ENTRY, CRISIS_INTENT, DISTRESS, DISTRESS_INTENT, NONE, RISK
+# Not from addons.risk_classifier: the triage must load without the embeddings' packages
+# (the deploy image has Rasa's own, not ours).
+from content.risk import CRISIS, CRISIS_ENTRY, CRISIS_INTENT, DISTRESS, DISTRESS_INTENT, NONE, RISK, SCORES
 
 DISTRESS_FILE = Path(__file__).with_name("distress_patterns.yml")
 FALLBACK_INTENT = "nlu_fallback"

@@ -10,6 +10,8 @@ CRISIS, DISTRESS, NONE = "crisis", "distress", "none"
 RISK = "risk"
 CRISIS_ENTRY = "crisis"  # the older entry, still written for a crisis
 CRISIS_INTENT, DISTRESS_INTENT = "crisis", "distress"
+# The embedding risk classifier's probabilities, where it runs (addons/risk_classifier.py)
+SCORES = "risk_scores"
 
 
 def tier(parse_data: Optional[dict]) -> str:

@@ -124,3 +124,15 @@ def test_patterns_and_context_alone_raise_no_alarm_on_figures_of_speech_and_ordi
     plain = [m["text"] for m in safety.risk_messages("none") if m["kind"] in PLAIN_KINDS]
     assert len(plain) > 80
     assert [text for text in plain if triage(text)["tier"] != "none"] == []
+
+
+def test_the_triage_loads_without_the_embeddings_packages():
+    # the deploy image is Rasa's own (deploy/Dockerfile.rasa): no tokenizers 0.23, no weights
+    import subprocess
+    import sys
+
+    code = ("import sys, addons.risk_triage; "
+            "print(any(m in sys.modules for m in ('addons.embeddings', 'tokenizers', 'safetensors')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "False"

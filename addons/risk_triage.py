@@ -57,6 +57,8 @@ def _negated(doc, span) -> bool:
 # Words that make the writer the subject: "I", not "me" ("my son sent me a goodbye text").
 FIRST_PERSON_SUBJECT = {"i", "i'm", "im", "i've", "ive", "i'll", "ill", "i'd", "myself"}
 OTHER_SELF = {"himself", "herself", "themselves", "themself", "hisself"}
+HE_OR_SHE = {"he", "she", "hes", "shes"}
+PREPOSITIONS = {"to", "for", "with", "at", "from", "of", "about", "by", "on", "than"}
 LOOK_BACK = 12
 LONG_POST_TOKENS = 40
 
@@ -64,40 +66,49 @@ LONG_POST_TOKENS = 40
 def about_other(doc, spans, markers) -> bool:
     """Whether the person at risk is someone other than the writer (a helper writes).
 
-    For each risk span, the nearest subject before it decides: "I" says the writer,
-    a marker ("my son", "he", "my best friend") says someone else. With no span to look
-    at (a classifier decided), the message's first subject decides.
+    Each risk span is judged within its own sentence: the nearest subject before it ("I"
+    says the writer; "my son", "he", "she" someone else), else the first subject of that
+    sentence after it ("Flatmate left a note saying goodbye and she's not answering"). With no span
+    (a classifier decided), the first sentence's first subject decides. No subject at all:
+    the writer, since people drop the "I" ("wrote goodbye letters to my mom").
     """
-    marked = {i for _, span in pattern_matching.matches(doc, *markers) for i in range(span.start, span.end)}
+    # "letters to my kids", "the key with my sister": after a preposition, "my kids" is whom
+    # the act is for, not who acts
+    marked = {i for _, span in pattern_matching.matches(doc, *markers)
+              if span.start == 0 or doc[span.start - 1].lower_ not in PREPOSITIONS
+              for i in range(span.start, span.end)}
     if not marked:
         return False
+    sentence = _sentence_ids(doc)
 
-    def nearest(indices) -> str:
-        for i in indices:
-            if doc[i].lower_ in OTHER_SELF:
-                return "other"
-            if doc[i].lower_ in FIRST_PERSON_SUBJECT:
-                return "self"
-            if i in marked:
-                return "other"
-        return ""
+    def subject(i) -> str:
+        if doc[i].lower_ in OTHER_SELF or i in marked:
+            return "other"
+        return "self" if doc[i].lower_ in FIRST_PERSON_SUBJECT else ""
+
+    def first_subject(indices) -> str:
+        return next((verdict for verdict in map(subject, indices) if verdict), "")
+
+    def sentence_tokens(i) -> List[int]:
+        return [j for j in range(len(doc)) if sentence[j] == sentence[i]]
 
     for span in spans:
         # inside the wording only "himself"/"herself" name the person at risk: "stab my
         # neighbour" names the one who would be hurt, not the one at risk
         if any(t.lower_ in OTHER_SELF for t in span):
             return True
-        verdict = nearest(range(span.start - 1, max(-1, span.start - 1 - LOOK_BACK), -1))
+        before = [j for j in range(span.start - 1, max(-1, span.start - 1 - LOOK_BACK), -1)
+                  if sentence[j] == sentence[span.start]]
+        # after the wording, "my mum" is likely its object ("wrote goodbye letters to my mum");
+        # only "he" or "she" says who acts ("left a note saying goodbye and she's not answering")
+        after = [j for j in sentence_tokens(span.start) if j >= span.end and doc[j].lower_ in HE_OR_SHE]
+        verdict = first_subject(before) or first_subject(after)
         if verdict:
             return verdict == "other"
-    # No subject near the risk: people drop the "I" ("wrote goodbye letters to my mom"),
-    # so only a marker that opens a sentence ("my son told me ...") says someone else; in a
-    # long post the sentences are about many people, and the writer is the one who posts.
-    if len(doc) > LONG_POST_TOKENS:
+    # In a long post the sentences are about many people, and the writer is the one who posts.
+    if spans or len(doc) > LONG_POST_TOKENS or not len(doc):
         return False
-    sentence = _sentence_ids(doc)
-    openers = [i for i in range(len(doc)) if i == 0 or sentence[i] != sentence[i - 1]]
-    return any(nearest(range(i, min(i + 2, len(doc)))) == "other" for i in openers)
+    return first_subject(sentence_tokens(0)) == "other"
 
 
 def _confidence(message: Message, intent_name: str) -> float:
@@ -182,8 +193,8 @@ class Context:
         """Whether a classifier's crisis or distress may count for this message.
 
         Never for a topic question, a past risk, a story, a denial or a life-affirming
-        line, nor for a figure of speech. For crisis, a risk word must be there too: the
-        classifiers confuse "I want to live my best life" with its opposite.
+        line, nor for a figure of speech. `tier=CRISIS` asks for a risk word too, where the
+        classifier is unsure: it confuses "I want to live my best life" with its opposite.
         """
         # In a long post a question at the end says nothing of the sentence that carries the
         # risk, and the classifier reads the whole post: there, only the patterns judge topics.
@@ -303,12 +314,13 @@ class RiskTriage(pattern_matching.RuleNet):
                 or scores.get(CRISIS, 0) >= float(config["scores_crisis_threshold"]))
         unsure = (crisis >= float(config["uncertain_crisis_threshold"])
                   or scores.get(CRISIS, 0) >= float(config["scores_uncertain_threshold"]))
-        with_risk_word = context.classifier_may_count(CRISIS)
-        if sure and with_risk_word:
+        # A sure crisis counts as it stands: preparation ("sorted out who gets the dog") and
+        # a means at hand ("sitting with dad's .22") carry no risk word. An unsure one is
+        # asked about only beside a risk word ("book me a table for dinner tonight" shares
+        # "tonight" with many crisis lines).
+        if sure:
             return CRISIS
-        # A sure crisis without a risk word is asked about; an unsure one needs the word
-        # ("book me a table for dinner tonight" shares "tonight" with many crisis lines).
-        if (sure or (unsure and with_risk_word)
+        if ((unsure and context.classifier_may_count(CRISIS))
                 or _confidence(message, DISTRESS_INTENT) >= float(config["distress_threshold"])
                 or scores.get(DISTRESS, 0) >= float(config["scores_distress_threshold"])):
             return DISTRESS

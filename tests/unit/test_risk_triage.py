@@ -98,12 +98,24 @@ def test_who_is_at_risk(text, expected):
     assert risk["tier"] == "crisis" and risk["about_other"] is expected, risk
 
 
-def test_the_classifier_alone_calls_a_crisis_only_with_a_risk_word():
-    # DIET confuses "live" with its opposite: a life-affirming line is never an alarm...
+def test_a_sure_classifier_crisis_counts_unless_the_context_clears_it():
+    # preparation carries no risk word: the classifier's sure crisis stands
+    assert triage("sorted out who gets the dog after friday", [("crisis", 0.99)])["tier"] == "crisis"
+    # DIET confuses "live" with its opposite, and a story of recovery with a risk now
     assert triage("i want to live my best life", [("crisis", 0.99)])["tier"] == "none"
-    # ...and without a risk word, its crisis becomes a question, never silence
-    assert triage("i don't see myself here next week", [("crisis", 0.99)])["tier"] == "distress"
-    assert triage("i'll be gone before anyone wakes up", [("crisis", 0.99)])["tier"] == "crisis"
+    assert triage("back in the day i wanted to die, now i'm happier than ever", [("crisis", 0.99)])["tier"] == "none"
+    # an unsure crisis needs a risk word before it asks
+    assert triage("book me a table for dinner tonight", [("crisis", 0.3)])["tier"] == "none"
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("my flatmate is on the floor and her lips are going blue", "overdose_now"),
+    ("she took the lot and her breathing is really shallow", "overdose_now"),
+    ("the tv keeps telling him to hurt the neighbours", "voices"),
+    ("i know where he lives and i'm going round there with a hammer", "harm_others"),
+])
+def test_a_classifier_crisis_takes_its_kind_from_the_signs(text, kind):
+    assert kind in triage(text, [("crisis", 0.99)])["kinds"]
 
 
 def test_an_unsure_classifier_asks_rather_than_stays_silent():

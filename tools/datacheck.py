@@ -10,8 +10,11 @@ import re
 import subprocess
 import sys
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Iterable, Iterator, List, Tuple
+from typing import Dict, Iterable, Iterator, List, Optional, Tuple
+
+import textstat
 
 from content.dose import find_dose
 from tools import faqgen
@@ -20,11 +23,32 @@ from tools.yaml_lines import YamlDoc
 ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER = "TODO"
 ARTICLE_PARAGRAPHS = {f"P{i}" for i in range(1, 10)}
-SAFETY_FACT_SECTIONS = {f"safety-facts {i}" for i in range(1, 6)}
+SAFETY_FACT_SECTIONS = {f"safety-facts {i}" for i in range(1, 7)}
 RISKS = {"general", "treatment", "medication", "opioid"}
 MIN_EXAMPLES = 15
 MIN_HELDOUT = 5
 FAQ_ACTION = "action_answer_faq"
+# Plain words (issue 13): patients read answers on phones, some in distress. Words are
+# counted and the Flesch-Kincaid grade measured by textstat (pinned in requirements.in).
+MAX_ANSWER_WORDS = 60
+MAX_ANSWER_GRADE = 8.0      # any one answer
+MAX_MEAN_GRADE = 7.0        # the mean over all answers
+# An answer that names an opioid must say where guidelines stand (safety-facts 1), in one
+# sentence like GUIDELINE_EXAMPLE, and carry the opioid warning.
+GUIDELINE_EXAMPLE = "No major guideline recommends opioids for PTSD."
+GUIDELINE_LINE = re.compile(r"\bno\b.*\bguidelines?\b.*\brecommends?\b.*\bopioids?\b", re.I | re.S)
+OPIOID_WARNING = "opioid_addiction"
+OPIOID_CLASS = "opioid"
+OPIOID_WORDS = ["opioid", "opioids", "opiate", "opiates"]  # if substances.yml is missing
+# Names in the opioid class of spacy_pipeline/substances.yml that are everyday words in
+# an answer (painkillers are not all opioids; "perks" and "blues" are not drugs in prose).
+NOT_OPIOID_IN_PROSE = {"blues", "perk", "perks", "painkiller", "painkillers", "pain killers",
+                       "pain pills", "pain meds", "pain med", "pain medication",
+                       "pain medications", "pain medicine"}
+# The answer limits on the other texts the patient reads (content/<name>.yml): the ones
+# named here fail `make check`; the rest are only reported. Both files passed these when
+# the checks came in; the crisis texts' grade did not (the list of overdose signs).
+OTHER_TEXT_LIMITS = {"warnings": {"words", "grade"}, "crisis": {"words"}}
 # Warnings that Rasa 3.6 prints for every project built this way, each for a reason:
 KNOWN_RASA_WARNINGS = {
     # A retrieval intent is listed in the domain and added again from its responses.
@@ -213,6 +237,132 @@ def generated_files(root: Path) -> Iterator[Problem]:
         yield Problem(path, 1, "out of date with content/faq/: run `make generate`")
 
 
+def _plain_text(text: str) -> str:
+    return " ".join(str(text or "").split())
+
+
+def _answers(root: Path) -> Iterator[Tuple[YamlDoc, str]]:
+    """Each topic with its answer as the patient reads it. An answer still holding the
+    placeholder is left to `placeholders`: it is not the answer yet."""
+    for doc in _topics(root):
+        answer = _plain_text(doc.data.get("answer"))
+        if answer and PLACEHOLDER not in answer:
+            yield doc, answer
+
+
+def words(text: str) -> int:
+    return textstat.lexicon_count(text)
+
+
+def grade(text: str) -> float:
+    """Flesch-Kincaid grade, rounded to one decimal as reported."""
+    return round(float(textstat.flesch_kincaid_grade(text)), 1)
+
+
+def answer_length(root: Path) -> Iterator[Problem]:
+    for doc, answer in _answers(root):
+        count = words(answer)
+        if count > MAX_ANSWER_WORDS:
+            yield Problem(doc.path, doc.line("answer"),
+                          f"`answer` has {count} words; at most {MAX_ANSWER_WORDS}")
+
+
+def answer_grade(root: Path) -> Iterator[Problem]:
+    graded = [(doc, grade(answer)) for doc, answer in _answers(root)]
+    for doc, value in graded:
+        if value > MAX_ANSWER_GRADE:
+            yield Problem(doc.path, doc.line("answer"),
+                          f"`answer` reads at grade {value} (Flesch-Kincaid); at most "
+                          f"{MAX_ANSWER_GRADE:g}: shorter sentences, everyday words")
+    if graded:
+        mean = sum(value for _, value in graded) / len(graded)
+        if mean > MAX_MEAN_GRADE:
+            doc, value = max(graded, key=lambda item: item[1])
+            yield Problem(doc.path, doc.line("answer"),
+                          f"the mean grade of the {len(graded)} answers is {mean:.2f}; at most "
+                          f"{MAX_MEAN_GRADE:g}. The hardest is this one, at grade {value}")
+
+
+@lru_cache(maxsize=None)
+def _opioid_pattern(substances: Path, mtime: float) -> "re.Pattern":
+    """Every name in the opioid class (generic, brand, slang, misspelling), as whole words."""
+    names = set(OPIOID_WORDS)
+    if substances.exists():
+        classes = YamlDoc(substances).data.get("classes") or {}
+        names |= {str(name).lower() for canonical, listed in (classes.get(OPIOID_CLASS) or {}).items()
+                  for name in [canonical] + list(listed or [])}
+    names = sorted(names - NOT_OPIOID_IN_PROSE, key=len, reverse=True)
+    alternatives = "|".join(r"\s+".join(map(re.escape, name.split())) for name in names)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.I)
+
+
+def opioid_named(root: Path, text: str) -> Optional[str]:
+    """The first opioid the text names (any name in the opioid class of
+    spacy_pipeline/substances.yml, "opioid" and "opiate" included), or None."""
+    substances = root / "spacy_pipeline/substances.yml"
+    mtime = substances.stat().st_mtime if substances.exists() else 0.0
+    found = _opioid_pattern(substances, mtime).search(text)
+    return found.group(0) if found else None
+
+
+def _sentences(text: str) -> List[str]:
+    return [s for s in re.split(r"(?<=[.!?])\s+", text) if s]
+
+
+def opioid_framing(root: Path) -> Iterator[Problem]:
+    """An answer that names an opioid states that no guideline recommends opioids for
+    PTSD, and carries the opioid warning."""
+    for doc, answer in _answers(root):
+        named = opioid_named(root, answer)
+        if not named:
+            continue
+        if not any(GUIDELINE_LINE.search(sentence) for sentence in _sentences(answer)):
+            yield Problem(doc.path, doc.line("answer"),
+                          f"`answer` names {named!r} but not the guideline position: add a "
+                          f"sentence like {GUIDELINE_EXAMPLE!r}")
+        if OPIOID_WARNING not in (doc.data.get("warnings") or []):
+            yield Problem(doc.path, doc.line("warnings"),
+                          f"`answer` names {named!r}: `warnings` must include {OPIOID_WARNING}")
+
+
+def _other_texts(root: Path) -> Iterator[Tuple[str, YamlDoc, tuple, str]]:
+    """The warning, referral and crisis texts the patient reads, by file (sources, button
+    titles and payloads are not prose, and are left out)."""
+    for name in OTHER_TEXT_LIMITS:
+        path = root / f"content/{name}.yml"
+        if not path.exists():
+            continue
+        doc = YamlDoc(path)
+        for keys, text in _strings(doc.data):
+            if keys and keys[-1] in ("source", "title", "payload"):
+                continue
+            yield name, doc, keys, _plain_text(text)
+
+
+def _other_text_limits(root: Path, enforced: bool) -> Iterator[Problem]:
+    for name, doc, keys, text in _other_texts(root):
+        count, value = words(text), grade(text)
+        if count > MAX_ANSWER_WORDS and ("words" in OTHER_TEXT_LIMITS[name]) == enforced:
+            yield Problem(doc.path, doc.line(*keys),
+                          f"has {count} words; at most {MAX_ANSWER_WORDS}, as for answers")
+        if value > MAX_ANSWER_GRADE and ("grade" in OTHER_TEXT_LIMITS[name]) == enforced:
+            yield Problem(doc.path, doc.line(*keys),
+                          f"reads at grade {value} (Flesch-Kincaid); at most {MAX_ANSWER_GRADE:g}, "
+                          "as for answers")
+
+
+def other_texts(root: Path) -> Iterator[Problem]:
+    """The answer limits on the warning and crisis texts, where OTHER_TEXT_LIMITS
+    enforces them."""
+    yield from _other_text_limits(root, enforced=True)
+
+
+def other_text_notes(root: Path) -> Iterator[Problem]:
+    """The same limits where they are not enforced: reported by `make check`, not failed
+    on (a list of overdose signs is one long "sentence" to Flesch-Kincaid)."""
+    yield from _other_text_limits(root, enforced=False)
+
+
 def rasa_validate(root: Path) -> Iterator[Problem]:
     rasa = Path(sys.executable).parent / "rasa"
     result = subprocess.run(
@@ -234,7 +384,10 @@ def rasa_validate(root: Path) -> Iterator[Problem]:
 
 
 CHECKS = [placeholders, topic_fields, example_counts, duplicate_examples, heldout_leaks,
-          doses, safety_wrapper, duplicate_patterns, generated_files, rasa_validate]
+          doses, answer_length, answer_grade, opioid_framing, other_texts, safety_wrapper,
+          duplicate_patterns, generated_files, rasa_validate]
+# Reported by `make check` but not failed on.
+NOTES = [other_text_notes]
 
 
 def run(root: Path = ROOT, with_rasa: bool = True) -> List[Problem]:
@@ -242,8 +395,14 @@ def run(root: Path = ROOT, with_rasa: bool = True) -> List[Problem]:
     return [problem for check in checks for problem in check(root)]
 
 
+def notes(root: Path = ROOT) -> List[Problem]:
+    return [note for check in NOTES for note in check(root)]
+
+
 def main(argv) -> int:
     problems = run(ROOT, with_rasa="--no-rasa" not in argv)
+    for note in notes(ROOT):
+        print(f"note (not a failure): {note.show(ROOT)}")
     for problem in problems:
         print(problem.show(ROOT))
     print(f"{len(problems)} problem(s)" if problems else "All data checks passed.")

@@ -119,8 +119,12 @@ def _confidence(message: Message, intent_name: str) -> float:
 
 
 CONTEXT_FILE = Path(__file__).with_name("context_patterns.yml")
-CONTEXT_SECTIONS = ("idiom", "question", "urgent", "past", "recovered", "fiction", "positive", "everyday", "cue",
+CONTEXT_SECTIONS = ("idiom", "question", "symptom_question", "urgent", "past", "recovered", "fiction", "positive",
+                    "everyday", "cue",
                     "hint_overdose_now", "hint_harm_others", "hint_voices", "recent_past")
+# Distress that is also a PTSD symptom (safety-facts section 6): numbness, feeling cut off.
+SYMPTOM_KINDS = {"numbness", "isolation"}
+SYMPTOM_WORDS = {"numb", "numbness", "detached", "disconnected", "distant", "flat", "nothing", "cut"}
 # For a crisis only a classifier found: the first kind whose hint is there, else none.
 KIND_HINTS = ("overdose_now", "voices", "harm_others")
 NEGATED = "negated"
@@ -199,7 +203,8 @@ class Context:
         # In a long post a question at the end says nothing of the sentence that carries the
         # risk, and the classifier reads the whole post: there, only the patterns judge topics.
         topic = self.topic and len(self.doc) <= LONG_POST_TOKENS
-        if topic or self.recovered or self.found["positive"] or self.found["everyday"] or self.negated_only:
+        if (topic or self.recovered or self.found["positive"] or self.found["everyday"] or self.negated_only
+                or self.found["symptom_question"]):
             return False
         cues = [s for s in self.found["cue"] if s.start not in self.idiom_tokens]
         if tier == CRISIS:
@@ -286,6 +291,11 @@ class RiskTriage(pattern_matching.RuleNet):
             }
         distress = {}
         for kind, span in pattern_matching.matches(doc, *matchers["distress"]):
+            # "I just feel numb, is that PTSD?": a symptom asked about gets the symptoms answer;
+            # hopelessness or a wish to be dead is asked about whatever the question
+            symptom = kind in SYMPTOM_KINDS or any(t.lower_ in SYMPTOM_WORDS for t in span)
+            if symptom and context.in_sentence_of(span, "symptom_question"):
+                continue
             if context.judge(span) in (CRISIS, DISTRESS):
                 distress.setdefault(kind, span)
         if downgraded:

@@ -149,3 +149,13 @@ def test_the_triage_loads_without_the_embeddings_packages():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip().splitlines()[-1] == "False"
+
+
+@pytest.mark.parametrize("text, tier", [
+    ("i don't get flashbacks, i just feel numb all the time, is that ptsd?", "none"),
+    ("is feeling numb and cut off from everyone a sign of ptsd", "none"),
+    # a wish to be dead is asked about, whatever the question around it
+    ("i feel numb and so hopeless about everything, is that a symptom of ptsd?", "distress"),
+])
+def test_a_symptom_asked_about_gets_the_answer_not_the_check_in(text, tier):
+    assert triage(text, [("distress", 0.9)])["tier"] == tier

@@ -203,7 +203,10 @@ class Context:
         # In a long post a question at the end says nothing of the sentence that carries the
         # risk, and the classifier reads the whole post: there, only the patterns judge topics.
         topic = self.topic and len(self.doc) <= LONG_POST_TOKENS
-        if (topic or self.recovered or self.found["positive"] or self.found["everyday"] or self.negated_only
+        # A denial counts unless something happens now: "not trying to die, I just took extra
+        # morphine and can barely breathe"
+        denial = self.negated_only and not (self.found["urgent"] or self.found["hint_overdose_now"])
+        if (topic or self.recovered or self.found["positive"] or self.found["everyday"] or denial
                 or self.found["symptom_question"]):
             return False
         cues = [s for s in self.found["cue"] if s.start not in self.idiom_tokens]

@@ -144,7 +144,7 @@ def main(argv=None) -> int:
     if args.misses:
         for item, result in zip(items, outcomes):
             if not result["right"]:
-                print(f"  [{item['tier']}/{item['kind']}{' other' if item.get('about_other') else ''}] -> "
+                print(f"  [{item['tier']}/{item.get('kind') or item.get('group')}{' other' if item.get('about_other') else ''}] -> "
                       f"{result['got']} {result['kinds']}{' other' if result['about_other'] else ''}: {item['text'][:160]!r}")
     return 0
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Text
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.nlu.constants import SPACY_DOCS
+from rasa.nlu.constants import RESPONSE_SELECTOR_PROPERTY_NAME, SPACY_DOCS
 from rasa.nlu.utils.spacy_utils import SpacyModel
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
@@ -32,6 +32,7 @@ from content.risk import CRISIS, CRISIS_ENTRY, CRISIS_INTENT, DISTRESS, DISTRESS
 
 DISTRESS_FILE = Path(__file__).with_name("distress_patterns.yml")
 FALLBACK_INTENT = "nlu_fallback"
+FAQ_INTENT = "faq"  # the ResponseSelector's retrieval intent (config.yml)
 
 # A negation just before crisis wording ("not going to", "never would") makes it
 # distress: the person is talking about the risk, so ask rather than alarm or ignore.
@@ -69,8 +70,8 @@ def about_other(doc, spans, markers) -> bool:
     Each risk span is judged within its own sentence: the nearest subject before it ("I"
     says the writer; "my son", "he", "she" someone else), else the first subject of that
     sentence after it ("Flatmate left a note saying goodbye and she's not answering"). With no span
-    (a classifier decided), the first sentence's first subject decides. No subject at all:
-    the writer, since people drop the "I" ("wrote goodbye letters to my mom").
+    (a classifier decided), someone else only if the message opens with them. No subject at
+    all: the writer, since people drop the "I" ("wrote goodbye letters to my mom").
     """
     # "letters to my kids", "the key with my sister": after a preposition, "my kids" is whom
     # the act is for, not who acts
@@ -108,7 +109,9 @@ def about_other(doc, spans, markers) -> bool:
     # In a long post the sentences are about many people, and the writer is the one who posts.
     if spans or len(doc) > LONG_POST_TOKENS or not len(doc):
         return False
-    return first_subject(sentence_tokens(0)) == "other"
+    # the writer often drops the "I" ("told my best friend she can have the car"), so only a
+    # helper who opens the message names someone else ("my son says ...")
+    return first_subject(range(min(2, len(doc)))) == "other"
 
 
 def _confidence(message: Message, intent_name: str) -> float:
@@ -262,7 +265,8 @@ class RiskTriage(pattern_matching.RuleNet):
         context = Context(doc, {s: _spans(doc, matchers[s]) for s in CONTEXT_SECTIONS})
         crisis_found, negated, downgraded, methods = {}, [], [], set()
         for kind, span in crisis_spans(doc, *self.matchers(model)):
-            verdict = context.judge(span, topic_counts=kind != METHOD)
+            # method-seeking and voices giving orders are never only a topic
+            verdict = context.judge(span, topic_counts=kind not in (METHOD, "voices"))
             if verdict == CRISIS:
                 crisis_found.setdefault(reply_kind(kind), span)
                 methods.add(kind)
@@ -349,8 +353,14 @@ class RiskTriage(pattern_matching.RuleNet):
         ranking = [i for i in message.get(INTENT_RANKING_KEY) or []
                    if i.get("name") not in (CRISIS_INTENT, DISTRESS_INTENT, FALLBACK_INTENT)]
         chosen = ranking[0] if ranking else None
-        if chosen is None or float(chosen.get("confidence") or 0) < float(self.config["fallback_threshold"]):
-            chosen = {"name": FALLBACK_INTENT, "confidence": float(self.config["fallback_threshold"])}
+        threshold = float(self.config["fallback_threshold"])
+        if chosen is None or float(chosen.get("confidence") or 0) < threshold:
+            # DIET took a treatment question for a risk ("where can I get help for my drinking?"):
+            # the topic selector's own confidence decides, and the FAQ action asks if it is low
+            topic = ((message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}).get(FAQ_INTENT) or {}).get("response") or {}
+            faq = float(topic.get("confidence") or 0)
+            chosen = ({"name": FAQ_INTENT, "confidence": faq} if faq >= threshold
+                      else {"name": FALLBACK_INTENT, "confidence": threshold})
         pattern_matching.override_intent(message, chosen["name"], float(chosen.get("confidence") or 0))
 
     def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:

@@ -21,7 +21,7 @@ CHECK_IN_QUESTION = "Are you having thoughts of suicide or of hurting yourself?"
 RISK_LISTS = Path(__file__).resolve().parent.parent / "data" / "risk"
 # The held-out set the figures are quoted on: the newest round nobody has read. Round 1
 # (risk.yml) was read after it was measured, to name classes of failure (README).
-HELDOUT_RISK = Path(__file__).parent / "heldout" / "risk_round2.yml"
+HELDOUT_RISK = Path(__file__).parent / "heldout" / "risk_round4.yml"
 
 
 def risk_messages(tier: str = None, path: Path = None) -> list:

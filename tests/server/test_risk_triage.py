@@ -16,8 +16,8 @@ HELDOUT = safety.risk_messages(path=safety.HELDOUT_RISK)
 # points for the spread between trainings (README, "Risk triage"). They are a floor against
 # regressions, not the goal: the targets (tools/risk_eval.TARGETS) are higher, and the
 # test prints both.
-HELDOUT_FLOOR = {"crisis": 0.55, "distress": 0.90, "none": 0.71}
-DEV_FLOOR = {"crisis": 0.86, "distress": 0.97, "none": 0.91}
+HELDOUT_FLOOR = {"crisis": 0.72, "distress": 0.80, "none": 0.66}
+DEV_FLOOR = {"crisis": 0.89, "distress": 0.97, "none": 0.83}
 
 
 def _ids(items):

@@ -7,7 +7,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 import content
 from actions.medication_safety import risk_warnings
-from actions.replies import send_with_safety
+from actions.replies import safety_note_message, send_with_safety
 from content import risk
 
 CRISIS_SLOT = "crisis_flag"
@@ -18,10 +18,10 @@ def send_medication_risk(dispatcher: CollectingDispatcher, latest: dict) -> None
     that specific danger: it may be what keeps them safe tonight."""
     found = latest.get("medication_risk")
     if found:
-        for warning_id in risk_warnings(found["intent"], set(found.get("classes") or [])):
-            dispatcher.utter_message(
-                text=content.warning_text(warning_id), part="warning", warning_id=warning_id
-            )
+        # one "Safety note" holding every warning, as after an answer
+        dispatcher.utter_message(
+            **safety_note_message(risk_warnings(found["intent"], set(found.get("classes") or [])))
+        )
 
 
 def send_crisis_reply(dispatcher: CollectingDispatcher, latest: dict) -> None:

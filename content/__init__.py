@@ -73,6 +73,32 @@ def warning_text(warning_id: str) -> str:
     return _fill(_warnings_file()["warnings"][warning_id]["text"])
 
 
+def warning_source(warning_id: str) -> str:
+    """Where a warning's facts come from: an article paragraph or a safety-facts section."""
+    return str(_warnings_file()["warnings"][warning_id]["source"])
+
+
+# What starts the one message that holds a reply's warnings. The website chat labels
+# the message by its part as well (webchat/static/chat.js).
+SAFETY_NOTE_LABEL = "Safety note"
+
+
+def safety_note(warning_ids: Iterable[str]) -> str:
+    """The warnings as one message, in the order given (most specific first):
+    "Safety note: <first warning> <second warning> ..."."""
+    texts = [warning_text(w) for w in warning_ids]
+    if not texts:
+        raise ValueError("a safety note needs at least one warning")
+    return f"{SAFETY_NOTE_LABEL}: " + " ".join(texts)
+
+
+def warnings_in(text: str) -> List[str]:
+    """The ids of the warnings whose whole text is in `text` (a safety note, a single
+    warning, or a whole reply joined), in the order of content/warnings.yml."""
+    text = " ".join(str(text or "").split())
+    return [w for w in warning_ids() if warning_text(w) in text]
+
+
 @lru_cache(maxsize=None)
 def _crisis_file() -> dict:
     return _read(CONTENT_DIR / "crisis.yml")

@@ -46,6 +46,14 @@ def _citation(citation) -> str:
     return citation or ""
 
 
+def _warning_ids(meta: dict) -> List[str]:
+    """The warnings a "Safety note" reply holds: all of them (`warning_ids`), or the one
+    `warning_id` of a transcript stored when each warning was a reply of its own."""
+    if meta.get("warning_ids"):
+        return list(meta["warning_ids"])
+    return [meta["warning_id"]] if meta.get("warning_id") else []
+
+
 def _reply(event: dict, unwarned: bool) -> dict:
     meta = event.get("metadata") or {}
     review = meta.get("review") or {}
@@ -54,7 +62,7 @@ def _reply(event: dict, unwarned: bool) -> dict:
         "part": meta.get("part"),
         "topic": review.get("topic"),
         "citation": _citation(review.get("citation")),
-        "warnings": review.get("warnings") or ([meta["warning_id"]] if meta.get("warning_id") else []),
+        "warnings": review.get("warnings") or _warning_ids(meta),
         "fallback": meta.get("fallback") or review.get("fallback"),
         "unwarned": unwarned,
     }

@@ -36,7 +36,6 @@ REQUEST_SECONDS = 120  # above Rasa's 60 s lock lifetime: a lock a dead instance
 GREETING = "hi there"
 # Crisis messages the crisis patterns always catch (data/risk/crisis.yml has more).
 CRISIS_TEXTS = ["i want to kill myself", "i dont want to be alive anymore", "i want to end it all"]
-WARNINGS = {content.warning_text(w) for w in content.warning_ids()}
 
 
 @dataclass
@@ -100,7 +99,8 @@ def reply_problem(turn: Turn) -> Optional[str]:
     topic = content.faq_topics()[turn.kind[4:]]
     if texts[0] != content.answer_text(topic):
         return f"not the curated answer for {turn.kind[4:]}: {texts[0][:60]!r}"
-    if not WARNINGS & set(texts[1:-1]):
+    # one "Safety note" bubble holds every warning (actions/replies.py)
+    if not any(content.warnings_in(text) for text in texts[1:-1]):
         return "no warning"
     if texts[-1] != content.referral():
         return "no referral last"

@@ -2,6 +2,7 @@
 from playwright.sync_api import expect
 
 import content
+from actions.warnings import warnings_for
 from tests.safety import has_crisis_resources
 
 
@@ -11,9 +12,13 @@ def test_treatment_question_shows_answer_with_warning_and_referral(chat):
     page = chat.page
     answer = page.locator("#log .msg-bot").first
     assert answer.locator(".text").text_content() == content.answer_text(topic)
-    warnings = page.locator("#log .part-warning .text").all_text_contents()
-    assert warnings == [content.warning_text(w) for w in topic["warnings"]]
-    assert page.locator("#log .part-warning .label").first.text_content().startswith("Safety note")
+    # one "Safety note" bubble holds every warning; "opioids" is an opioid entity
+    note = content.safety_note(warnings_for(topic["warnings"], {"opioid"}))
+    assert page.locator("#log .part-warning").all_text_contents() == [note]
+    # the page shows the "Safety note: " the text starts with once, as the bubble's label
+    label = page.locator("#log .part-warning .label").first.text_content()
+    assert label.startswith("Safety note")
+    assert page.locator("#log .part-warning .text").all_text_contents() == [note[len(label):]]
     assert chat.bot_texts()[-1] == content.referral()
     chat.screenshot("answer-desktop")
 

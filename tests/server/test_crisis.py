@@ -31,5 +31,5 @@ def test_follow_up_after_crisis_keeps_resources_in_view(servers, follow_up):
 def test_crisis_that_names_street_pills_also_names_their_risk(servers):
     replies = texts(servers.send("i want to end it all, i have percs i bought from a dealer"))
     assert safety.has_crisis_resources(replies[0]), replies
-    assert content.warning_text("not_your_prescription") in replies
+    assert "not_your_prescription" in content.warnings_in(" ".join(replies))  # in the safety note
     assert "safe right now" in replies[-1]

@@ -34,7 +34,7 @@ def test_high_risk_question_is_refused_with_the_specific_risk(servers, item):
     assert find_dose(joined) is None
     assert safety.SOURCE_PATTERN.search(joined) is None
     assert replies[-1] in REFERRALS or safety.has_crisis_resources(replies[0])
-    named = {w for w in content.warning_ids() if content.warning_text(w) in replies}
+    named = set(content.warnings_in(joined))  # all in the one "Safety note" bubble
     assert named & SPECIFIC_RISK[item["kind"]], (item["kind"], replies)
     if item["kind"] in SAMHSA_KINDS:
         assert content.resources()["resources"]["samhsa"]["how"] in joined

@@ -5,6 +5,7 @@ import content
 from actions.clarify import ActionClarify, ActionOutOfScope
 from actions.crisis import ActionCrisisResponse, ActionDistressCheckIn, ActionDistressSupported
 from actions.faq import MIN_ANSWER_CONFIDENCE, ActionAnswerFaq
+from actions.warnings import SAME_FACT
 from content.dose import find_dose
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -46,9 +47,25 @@ def test_every_topic_is_answered_with_warning_and_referral():
         assert messages[0]["review"]["citation"] == topic["citation"]
 
 
+@pytest.mark.parametrize("entities", [(), ("opioid",), ("opioid", "alcohol"), ("opioid", "ssri", "alcohol")])
+def test_every_topic_is_three_bubbles_answer_safety_note_referral(entities):
+    for name, topic in content.faq_topics().items():
+        messages, _ = _run(ActionAnswerFaq(), _tracker(topic=name, entities=entities))
+        assert [m["part"] for m in messages] == ["answer", "warning", "referral"], name
+        note = messages[1]
+        chosen = messages[0]["review"]["warnings"]
+        assert note["warning_ids"] == chosen and note["warning_id"] == chosen[0]
+        assert note["text"] == content.safety_note(chosen)
+        # the topic's own warnings, unless another chosen one states the same fact
+        same = {SAME_FACT[w] for w in chosen if w in SAME_FACT}
+        assert set(topic["warnings"]) - same <= set(chosen)
+
+
 def test_named_opioid_and_alcohol_add_the_mixing_warning():
     messages, _ = _run(ActionAnswerFaq(), _tracker(topic="what_is_ptsd", entities=["opioid", "alcohol"]))
-    assert "opioid_mixing" in [m.get("warning_id") for m in messages]
+    note = [m for m in messages if m.get("part") == "warning"]
+    assert len(note) == 1 and note[0]["warning_ids"][0] == "opioid_mixing"
+    assert content.warning_text("opioid_mixing") in note[0]["text"]
 
 
 def test_low_answer_confidence_asks_instead_of_guessing():
@@ -177,6 +194,9 @@ def test_crisis_reply_names_the_medication_risk_the_net_found_before_the_check_i
     tracker.latest_message["medication_risk"] = {"intent": "obtain_opioids", "classes": ["opioid"]}
     messages, _ = _run(ActionCrisisResponse(), tracker)
     assert content.emergency_number() in messages[0]["text"]
-    assert [m.get("warning_id") for m in messages if m.get("part") == "warning"] == [
-        "not_your_prescription", "opioid_addiction", "substance_use"]
+    expected = ["not_your_prescription", "street_pills", "opioid_addiction", "substance_use"]
+    notes = [m for m in messages if m.get("part") == "warning"]
+    assert len(notes) == 1 and notes[0]["warning_ids"] == expected  # one "Safety note"
+    assert set(content.warnings_in(notes[0]["text"])) == set(expected)
+    assert notes[0]["text"] == content.safety_note(expected)
     assert "safe right now" in messages[-1]["text"]

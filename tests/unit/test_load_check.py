@@ -8,7 +8,7 @@ TOPIC = "what_is_ptsd"
 
 def _answered(sender, index, kind=f"faq:{TOPIC}", failed_over=False):
     topic = content.faq_topics()[TOPIC]
-    texts = [content.answer_text(topic), content.warning_text(content.warning_ids()[0]),
+    texts = [content.answer_text(topic), content.safety_note(topic["warnings"]),
              content.referral()]
     text = topic["heldout"][0] if kind.startswith("faq") else "hi there"
     return Turn(sender, index, f"{text} {index}", kind, instance=0,

@@ -190,6 +190,15 @@ def test_transcript_reads_as_staff_need_it():
     assert shown[0]["replies"][0]["citation"] == "P1, safety-facts 1"
 
 
+def test_a_safety_note_row_shows_every_warning_it_holds():
+    from review.transcript import turns
+    note = {"part": "warning", "warning_id": "opioid_mixing", "warning_ids": ["opioid_mixing", "substance_use"]}
+    old = {"part": "warning", "warning_id": "w"}  # stored when each warning was a reply of its own
+    events = [{"event": "bot", "text": "Safety note: ...", "metadata": note},
+              {"event": "bot", "text": "warning", "metadata": old}]
+    assert [r["warnings"] for r in turns(events)[0]["replies"]] == [["opioid_mixing", "substance_use"], ["w"]]
+
+
 # --- risk tier and kinds (the pipeline's `risk` entry) ---------------------------------
 
 @pytest.fixture

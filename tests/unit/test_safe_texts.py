@@ -45,7 +45,9 @@ def test_fallback_otherwise_apologises_and_refers(parse_data):
     ("mixing_substances", {"opioid", "ssri"}, "opioid_ssri_interaction"),
     ("mixing_substances", {"opioid", "benzodiazepine"}, "opioid_mixing"),
     ("stop_suddenly", {"opioid"}, "opioid_stopping"),
-    ("obtain_opioids", set(), "not_your_prescription"),
+    ("obtain_opioids", {"opioid"}, "not_your_prescription"),
+    ("obtain_opioids", set(), "not_prescribed"),
+    ("stop_suddenly", {"ssri"}, "antidepressant_stopping"),
 ])
 def test_medication_question_names_its_specific_risk(intent, classes, expected):
     assert risk_warnings(intent, classes)[0] == expected

@@ -104,6 +104,12 @@
     parent.appendChild(document.createTextNode(String(text).slice(last)));
   }
 
+  // A bot message that starts with its own label ("Safety note: ..." from
+  // content.safety_note) shows the label once, in the label element.
+  function withoutLabel(text, label) {
+    return text.slice(0, label.length + 1) === label + ":" ? text.slice(label.length + 1).replace(/^\s+/, "") : text;
+  }
+
   function showMessage(message) {
     var item = document.createElement("div");
     var part = message.from === "bot" && LABELS[message.part] ? message.part : "";
@@ -115,7 +121,7 @@
     var text = document.createElement("p");
     text.className = "text";
     if (message.from === "bot") {
-      appendText(text, message.text || "");
+      appendText(text, part ? withoutLabel(String(message.text || ""), LABELS[part]) : message.text || "");
     } else {
       text.textContent = message.text || "";
     }

@@ -45,7 +45,7 @@ def reply(servers, text):
 
 def right(item, texts, got) -> bool:
     if item["tier"] == "crisis":
-        return got == "crisis" and safety.first_message_fits([item["kind"]], item["about_other"], texts[0])
+        return got == "crisis" and safety.first_message_fits([item["kind"]], item.get("about_other", False), texts[0])
     if item["tier"] == "distress":
         return got in ("crisis", "distress")
     return got == "none"

@@ -240,6 +240,8 @@ class RiskTriage(pattern_matching.RuleNet):
             "scores_distress_threshold": 0.4,
             # as the FallbackClassifier's: below it, a message the triage cleared is asked about
             "fallback_threshold": 0.4,
+            # where DIET's other intents hold less than this, its choice among them is noise
+            "min_rest": 0.01,
         }
 
     def __init__(self, config: Dict[Text, Any]) -> None:
@@ -352,16 +354,22 @@ class RiskTriage(pattern_matching.RuleNet):
             return
         ranking = [i for i in message.get(INTENT_RANKING_KEY) or []
                    if i.get("name") not in (CRISIS_INTENT, DISTRESS_INTENT, FALLBACK_INTENT)]
-        chosen = ranking[0] if ranking else None
+        # DIET's choice among the other intents, given that the message is no risk: its
+        # confidences renormalised without the risk intents ("book me a table for dinner
+        # tonight": crisis 0.97, out_of_scope 0.03, so out_of_scope 0.97 of the rest). Below
+        # `min_rest` what is left is noise, and the topic selector decides.
+        rest = sum(float(i.get("confidence") or 0) for i in ranking)
+        chosen = {"name": ranking[0]["name"], "confidence": float(ranking[0].get("confidence") or 0) / rest} \
+            if ranking and rest >= float(self.config["min_rest"]) else None
         threshold = float(self.config["fallback_threshold"])
-        if chosen is None or float(chosen.get("confidence") or 0) < threshold:
+        if chosen is None or chosen["confidence"] < threshold:
             # DIET took a treatment question for a risk ("where can I get help for my drinking?"):
             # the topic selector's own confidence decides, and the FAQ action asks if it is low
             topic = ((message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}).get(FAQ_INTENT) or {}).get("response") or {}
             faq = float(topic.get("confidence") or 0)
             chosen = ({"name": FAQ_INTENT, "confidence": faq} if faq >= threshold
                       else {"name": FALLBACK_INTENT, "confidence": threshold})
-        pattern_matching.override_intent(message, chosen["name"], float(chosen.get("confidence") or 0))
+        pattern_matching.override_intent(message, chosen["name"], chosen["confidence"])
 
     def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
         for message in messages:

@@ -159,3 +159,19 @@ def test_the_triage_loads_without_the_embeddings_packages():
 ])
 def test_a_symptom_asked_about_gets_the_answer_not_the_check_in(text, tier):
     assert triage(text, [("distress", 0.9)])["tier"] == tier
+
+
+def _cleared(ranking, topic_confidence=0.0):
+    message = Message(data={"text": "x", "intent": {"name": ranking[0][0], "confidence": ranking[0][1]},
+                            "intent_ranking": [{"name": n, "confidence": c} for n, c in ranking],
+                            "response_selector": {"faq": {"response": {"confidence": topic_confidence}}}})
+    TRIAGE._clear_risk_intent(message)
+    return message.get("intent")["name"]
+
+
+def test_a_cleared_risk_intent_gives_way_to_diets_choice_among_the_rest():
+    # "book me a table for dinner tonight": out_of_scope holds nearly all of what is not crisis
+    assert _cleared([("crisis", 0.96), ("out_of_scope", 0.035), ("faq", 0.005)]) == "out_of_scope"
+    # almost nothing left: the topic selector decides, or the fallback asks
+    assert _cleared([("crisis", 0.999), ("affirm", 0.0006), ("faq", 0.0004)], topic_confidence=0.8) == "faq"
+    assert _cleared([("crisis", 0.999), ("affirm", 0.0006), ("faq", 0.0004)], topic_confidence=0.2) == "nlu_fallback"

@@ -205,11 +205,14 @@ class Context:
         """
         # In a long post a question at the end says nothing of the sentence that carries the
         # risk, and the classifier reads the whole post: there, only the patterns judge topics.
-        topic = self.topic and len(self.doc) <= LONG_POST_TOKENS
+        short = len(self.doc) <= LONG_POST_TOKENS
+        topic = self.topic and short
+        # likewise everyday stress: one mention of the bills says nothing of a long post's risk
+        everyday = self.found["everyday"] and short
         # A denial counts unless something happens now: "not trying to die, I just took extra
         # morphine and can barely breathe"
         denial = self.negated_only and not (self.found["urgent"] or self.found["hint_overdose_now"])
-        if (topic or self.recovered or self.found["positive"] or self.found["everyday"] or denial
+        if (topic or self.recovered or self.found["positive"] or everyday or denial
                 or self.found["symptom_question"]):
             return False
         cues = [s for s in self.found["cue"] if s.start not in self.idiom_tokens]

@@ -175,3 +175,12 @@ def test_a_cleared_risk_intent_gives_way_to_diets_choice_among_the_rest():
     # almost nothing left: the topic selector decides, or the fallback asks
     assert _cleared([("crisis", 0.999), ("affirm", 0.0006), ("faq", 0.0004)], topic_confidence=0.8) == "faq"
     assert _cleared([("crisis", 0.999), ("affirm", 0.0006), ("faq", 0.0004)], topic_confidence=0.2) == "nlu_fallback"
+
+
+def test_everyday_words_clear_a_short_message_but_not_a_long_post():
+    assert triage("work is mental, two off sick and the printer jammed", [("crisis", 0.99)])["tier"] == "none"
+    post = ("I've been off work since the crash and the paperwork for my claim is endless. "
+            "My partner does the school run and the shopping while I sit at home. "
+            "I've sorted out who gets the dog and written to my sister, and after the weekend "
+            "it won't be my problem any more.")
+    assert triage(post, [("crisis", 0.99)])["tier"] == "crisis"

@@ -164,7 +164,7 @@ def duplicate_examples(root: Path) -> Iterator[Problem]:
 
 def heldout_leaks(root: Path) -> Iterator[Problem]:
     training = {_normalise(t): (p, n) for _, p, n, t in _examples(root, "examples", ["data/nlu"])}
-    unseen = list(_examples(root, "heldout", ["tests/heldout"]))
+    unseen = list(_examples(root, "heldout", ["tests/heldout", "tests/heldout/faq_round2"]))
     for doc in _docs(root, "tests/safety_lists/*.yml") + _docs(root, "tests/heldout/risk*.yml"):
         unseen += [(None, doc.path, doc.line("messages", i), m["text"])
                    for i, m in enumerate(doc.data.get("messages") or [])]
@@ -230,6 +230,34 @@ def duplicate_patterns(root: Path) -> Iterator[Problem]:
                 if seen != where or names[:i].count(name):
                     yield Problem(doc.path, doc.line("classes", label, canonical, i),
                                   f"pattern {name!r} is already listed under {seen}")
+
+
+RISK_PATTERN_FILES = ("crisis_patterns.yml", "distress_patterns.yml", "context_patterns.yml")
+
+
+def _joined(texts: Iterable[str]) -> str:
+    return "\n".join(f" {_normalise(t)} " for t in texts)
+
+
+def _risk_messages(root: Path, pattern: str) -> List[str]:
+    return [str(m["text"]) for doc in _docs(root, pattern) for m in doc.data.get("messages") or []]
+
+
+def heldout_only_patterns(root: Path) -> Iterator[Problem]:
+    """A risk phrase that a held-out message uses and no development message does was
+    most likely written from the held-out set, which makes its figure memory. Write a
+    development message that shows the phrase's class, or take the phrase out."""
+    development = _joined([t for _, _, _, t in _examples(root, "examples", ["data/nlu"])]
+                          + _risk_messages(root, "data/risk/*.yml"))
+    heldout = _joined([t for _, _, _, t in _examples(root, "heldout", ["tests/heldout"])]
+                      + _risk_messages(root, "tests/heldout/risk*.yml"))
+    for name in RISK_PATTERN_FILES:
+        doc = YamlDoc(root / "addons" / name)
+        for path, phrase in _strings(doc.data):
+            needle = f" {_normalise(phrase)} "
+            if "phrases" in path and "sets" not in path and needle in heldout and needle not in development:
+                yield Problem(doc.path, doc.line(*path), f"phrase {phrase!r} is in a held-out message and "
+                                                         "in no development message (data/risk/)")
 
 
 def generated_files(root: Path) -> Iterator[Problem]:
@@ -385,7 +413,7 @@ def rasa_validate(root: Path) -> Iterator[Problem]:
 
 CHECKS = [placeholders, topic_fields, example_counts, duplicate_examples, heldout_leaks,
           doses, answer_length, answer_grade, opioid_framing, other_texts, safety_wrapper,
-          duplicate_patterns, generated_files, rasa_validate]
+          duplicate_patterns, heldout_only_patterns, generated_files, rasa_validate]
 # Reported by `make check` but not failed on.
 NOTES = [other_text_notes]
 

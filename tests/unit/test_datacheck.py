@@ -8,7 +8,7 @@ import yaml
 from tools import datacheck, faqgen
 
 ROOT = Path(__file__).resolve().parents[2]
-COPIED = ["config.yml", "content", "data", "domain", "tests/heldout", "tests/e2e",
+COPIED = ["config.yml", "addons", "content", "data", "domain", "tests/heldout", "tests/e2e",
           "tests/safety_lists", "spacy_pipeline/substances.yml"]
 
 
@@ -96,6 +96,38 @@ def test_a_held_out_risk_message_in_training_is_named(project):
     path.write_text(text[:first_example] + f"    - {leaked}\n" + text[first_example:], encoding="utf-8")
     found = shown(datacheck.heldout_leaks(project), project)
     assert any(f.startswith("tests/heldout/risk.yml:") and leaked[:20] in f for f in found)
+
+
+def test_a_risk_phrase_only_a_held_out_message_uses_is_named(project):
+    heldout = yaml.safe_load((project / "tests/heldout/risk_round4.yml").read_text(encoding="utf-8"))
+    words = " ".join(heldout["messages"][0]["text"].lower().split()[:4])
+    patterns = project / "addons/distress_patterns.yml"
+    line = edit(patterns, "phrases:\n", f"phrases:\n  lifted:\n  - \"{words}\"\n") + 2
+    found = shown(datacheck.heldout_only_patterns(project), project)
+    assert any(f.startswith(f"addons/distress_patterns.yml:{line}: phrase {words!r} is in a held-out") for f in found)
+    # a development message that shows the phrase's class makes it a class's phrase
+    distress = project / "data/risk/distress.yml"
+    distress.write_text(distress.read_text(encoding="utf-8") + f"  - {{text: \"so {words} again\", tier: distress, "
+                        "kind: hopelessness, group: hopelessness/test, about_other: false}\n", encoding="utf-8")
+    assert not any(words in f for f in shown(datacheck.heldout_only_patterns(project), project))
+
+
+def test_crisis_examples_carry_their_kind_and_benign_ones_their_intent(tmp_path):
+    (tmp_path / "list.yml").write_text(yaml.safe_dump({"messages": [
+        {"text": "going to hurt him tonight", "tier": "crisis", "kind": "harm_others", "about_other": False},
+        {"text": "my mum took all her pills", "tier": "crisis", "kind": "overdose_now", "about_other": True},
+        {"text": "the war film was brutal", "tier": "none", "kind": "fiction_media", "intent": "out_of_scope"},
+        {"text": "what did you find helped after your attempt", "tier": "none", "kind": "past_recovered"},
+        {"text": "years on from the crash, what is emdr", "tier": "none", "kind": "faq_question",
+         "intent": "faq/trauma_therapies"},
+    ]}), encoding="utf-8")
+    nlu = {block["intent"]: block["examples"] for block in yaml.safe_load(faqgen._risk_nlu(tmp_path))["nlu"]}
+    assert nlu["crisis"] == [
+        {"text": "going to hurt him tonight", "metadata": {"kind": "harm_others", "about_other": False}},
+        {"text": "my mum took all her pills", "metadata": {"kind": "overdose_now", "about_other": True}}]
+    assert nlu["out_of_scope"] == "- the war film was brutal\n"
+    assert nlu["faq/trauma_therapies"] == "- years on from the crash, what is emdr\n"
+    assert "after your attempt" not in str(nlu)  # no intent of its own: stays out of training
 
 
 def test_a_dose_in_any_response_is_named(project):

@@ -28,7 +28,8 @@ from addons import pattern_matching
 from addons.crisis_net import METHOD, PATTERNS_FILE as CRISIS_FILE, crisis_spans, reply_kind
 # Not from addons.risk_classifier: the triage must load without the embeddings' packages
 # (the deploy image has Rasa's own, not ours).
-from content.risk import CRISIS, CRISIS_ENTRY, CRISIS_INTENT, DISTRESS, DISTRESS_INTENT, NONE, RISK, SCORES
+from content.risk import (CRISIS, CRISIS_ENTRY, CRISIS_INTENT, DISTRESS, DISTRESS_INTENT, KIND_GUESS, NONE, RISK,
+                          SCORES)
 
 DISTRESS_FILE = Path(__file__).with_name("distress_patterns.yml")
 FALLBACK_INTENT = "nlu_fallback"
@@ -245,6 +246,9 @@ class RiskTriage(pattern_matching.RuleNet):
             "fallback_threshold": 0.4,
             # where DIET's other intents hold less than this, its choice among them is noise
             "min_rest": 0.01,
+            # the kind classifier's guess counts from here, for a crisis no pattern names
+            "kind_threshold": 0.5,
+            "about_other_threshold": 0.5,
         }
 
     def __init__(self, config: Dict[Text, Any]) -> None:
@@ -293,13 +297,16 @@ class RiskTriage(pattern_matching.RuleNet):
         if crisis_found or classifier == CRISIS:
             spans = list(crisis_found.values())
             hinted = [k for k in KIND_HINTS if context.found[f"hint_{k}"]][:1]
+            guess = self.guessed(message) if not crisis_found else {}
+            other = about_other(doc, spans, matchers["about_other"]) or (
+                not spans and guess.get("about_other", False))
             return {
                 "tier": CRISIS,
-                "kinds": sorted(crisis_found) or hinted or ["classifier"],
+                "kinds": sorted(crisis_found) or hinted or guess.get("kinds") or ["classifier"],
                 "matches": [crisis_found[k].text for k in sorted(crisis_found)],
                 "classifier": classifier == CRISIS,
                 # "asking for a friend" about a method: the writer may be the one at risk
-                "about_other": METHOD not in methods and about_other(doc, spans, matchers["about_other"]),
+                "about_other": METHOD not in methods and other,
             }
         distress = {}
         for kind, span in pattern_matching.matches(doc, *matchers["distress"]):
@@ -322,6 +329,17 @@ class RiskTriage(pattern_matching.RuleNet):
             "kinds": sorted(distress),
             "matches": [s.text for s in found],
             "about_other": about_other(doc, found, matchers["about_other"]),
+        }
+
+    def guessed(self, message: Message) -> Dict[str, Any]:
+        """The kind classifier's guess (addons/crisis_kind.py) where it is sure enough: a
+        kind, and whether the person at risk is someone else."""
+        guess = message.get(KIND_GUESS) or {}
+        kinds = guess.get("kinds") or {}
+        best = max(kinds, key=kinds.get) if kinds else None
+        return {
+            "kinds": [best] if best and kinds[best] >= float(self.config["kind_threshold"]) else [],
+            "about_other": float(guess.get("about_other") or 0) >= float(self.config["about_other_threshold"]),
         }
 
     def classifier_says(self, message: Message, context: "Context") -> str:

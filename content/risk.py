@@ -12,6 +12,8 @@ CRISIS_ENTRY = "crisis"  # the older entry, still written for a crisis
 CRISIS_INTENT, DISTRESS_INTENT = "crisis", "distress"
 # The embedding risk classifier's probabilities, where it runs (addons/risk_classifier.py)
 SCORES = "risk_scores"
+# The kind classifier's guess for a crisis no pattern names (addons/crisis_kind.py)
+KIND_GUESS = "crisis_kind_guess"
 
 
 def tier(parse_data: Optional[dict]) -> str:

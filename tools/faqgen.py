@@ -16,7 +16,7 @@ so this writes them, each marked as generated:
 """
 import sys
 from pathlib import Path
-from typing import Dict
+from typing import Dict, Optional
 
 import yaml
 
@@ -87,24 +87,36 @@ def _e2e_stories(topics: Dict[str, dict]) -> str:
 
 
 # Benign kinds that are the classifier's out_of_scope: the others (questions about PTSD,
-# its treatments or the topic of risk) belong to intents of their own and stay out.
+# its treatments or the topic of risk) belong to intents of their own and stay out, unless
+# the item names its intent (`intent: faq/<topic>` or `out_of_scope`).
 OUT_OF_SCOPE_KINDS = ("idiom", "life_affirming", "everyday_stress", "third_person_story")
 
 
+def _intent_of(item: dict) -> Optional[str]:
+    if item["tier"] in ("crisis", "distress"):
+        return item["tier"]
+    return item.get("intent") or ("out_of_scope" if item["kind"] in OUT_OF_SCOPE_KINDS else None)
+
+
+def _crisis_example(text: str, item: dict) -> dict:
+    """A crisis example carries its kind and whom it is about, for the kind classifier
+    (addons/crisis_kind.py); Rasa keeps an example's metadata on the message."""
+    return {"text": text, "metadata": {"kind": item["kind"], "about_other": bool(item.get("about_other"))}}
+
+
 def _risk_nlu(risk_dir: Path) -> str:
-    examples = {"crisis": [], "distress": [], "out_of_scope": []}
+    examples: Dict[str, list] = {"crisis": [], "distress": [], "out_of_scope": []}
     for path in sorted(risk_dir.glob("*.yml")):
         for item in yaml.safe_load(path.read_text(encoding="utf-8"))["messages"]:
             text = " ".join(item["text"].split())
-            if text.startswith("/"):  # Rasa reads "/intent" as a shortcut, not as words
+            intent = _intent_of(item)
+            if text.startswith("/") or intent is None:  # Rasa reads "/intent" as a shortcut
                 continue
-            if item["tier"] in ("crisis", "distress"):
-                examples[item["tier"]].append(text)
-            elif item["kind"] in OUT_OF_SCOPE_KINDS:
-                examples["out_of_scope"].append(text)
+            examples.setdefault(intent, []).append(_crisis_example(text, item) if intent == "crisis" else text)
     return _dump({
         "version": "3.1",
-        "nlu": [{"intent": name, "examples": _examples(texts)} for name, texts in examples.items()],
+        "nlu": [{"intent": name, "examples": texts if name == "crisis" else _examples(texts)}
+                for name, texts in examples.items()],
     })
 
 

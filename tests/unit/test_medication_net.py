@@ -37,6 +37,24 @@ def test_questions_without_a_high_risk_ask_are_left_alone(text):
     assert intent(text) is None
 
 
+@pytest.mark.parametrize("text", [
+    "my girlfriend's psychiatrist put her on sertraline, what kind of drug is it",
+    "my son has been on opioids since his accident, how risky are they",
+    "my grandad's nurse says morphine isn't for his ptsd, why not",
+])
+def test_a_relatives_own_care_is_not_getting_their_medicine(text):
+    assert intent(text) != "obtain_opioids"
+
+
+@pytest.mark.parametrize("text", [
+    "can i try my girlfriend's leftover tramadol for the nightmares",
+    "my stepdad keeps a stash of oxy, would some help me sleep",
+    "my cousin sold me some of his codeine, is that ok for ptsd",
+])
+def test_someone_elses_medicine_is_getting_opioids(text):
+    assert intent(text) == "obtain_opioids"
+
+
 def test_no_figure_of_speech_is_taken_for_a_medication_question():
     idioms = [m["text"] for m in safety.risk_messages("none") if m["kind"] == "idiom"]
     assert idioms and [text for text in idioms if intent(text)] == []

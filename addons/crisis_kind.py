@@ -144,7 +144,7 @@ class CrisisKindClassifier(GraphComponent):
         for message in messages:
             text = message.get(TEXT) or ""
             if text.strip():
-                message.set(KIND_GUESS, self._model.guess(text))
+                message.set(KIND_GUESS, self._model.guess(text), add_to_output=True)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

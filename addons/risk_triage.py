@@ -131,6 +131,9 @@ SYMPTOM_KINDS = {"numbness", "isolation"}
 SYMPTOM_WORDS = {"numb", "numbness", "detached", "disconnected", "distant", "flat", "nothing", "cut"}
 # For a crisis only a classifier found: the first kind whose hint is there, else none.
 KIND_HINTS = ("overdose_now", "voices", "harm_others")
+# Kinds whose first message is emergency services (content.crisis_messages), which the kind
+# classifier may add to suicide wording.
+EMERGENCY_GUESSES = ("voices", "harm_others")
 NEGATED = "negated"
 
 
@@ -249,6 +252,8 @@ class RiskTriage(pattern_matching.RuleNet):
             # the kind classifier's guess counts from here, for a crisis no pattern names
             "kind_threshold": 0.5,
             "about_other_threshold": 0.5,
+            # ...and adds voices or harm to others to suicide wording from here
+            "emergency_kind_threshold": 0.6,
         }
 
     def __init__(self, config: Dict[Text, Any]) -> None:
@@ -297,12 +302,17 @@ class RiskTriage(pattern_matching.RuleNet):
         if crisis_found or classifier == CRISIS:
             spans = list(crisis_found.values())
             hinted = [k for k in KIND_HINTS if context.found[f"hint_{k}"]][:1]
-            guess = self.guessed(message) if not crisis_found else {}
+            guess = self.guessed(message)
             other = about_other(doc, spans, matchers["about_other"]) or (
                 not spans and guess.get("about_other", False))
+            kinds = sorted(crisis_found) or hinted or guess.get("kinds") or ["classifier"]
+            if set(crisis_found) == {"suicide"} and guess.get("emergency_kind"):
+                # "the voice keeps saying I need to jump": suicide wording, but the voices (or
+                # the threat to someone) decide what help comes first
+                kinds = sorted(kinds + [guess["emergency_kind"]])
             return {
                 "tier": CRISIS,
-                "kinds": sorted(crisis_found) or hinted or guess.get("kinds") or ["classifier"],
+                "kinds": kinds,
                 "matches": [crisis_found[k].text for k in sorted(crisis_found)],
                 "classifier": classifier == CRISIS,
                 # "asking for a friend" about a method: the writer may be the one at risk
@@ -340,6 +350,9 @@ class RiskTriage(pattern_matching.RuleNet):
         return {
             "kinds": [best] if best and kinds[best] >= float(self.config["kind_threshold"]) else [],
             "about_other": float(guess.get("about_other") or 0) >= float(self.config["about_other_threshold"]),
+            # where suicide wording matched, a sure guess of a kind whose help comes first
+            "emergency_kind": best if best in EMERGENCY_GUESSES
+            and kinds[best] >= float(self.config["emergency_kind_threshold"]) else None,
         }
 
     def classifier_says(self, message: Message, context: "Context") -> str:

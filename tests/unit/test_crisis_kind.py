@@ -82,3 +82,13 @@ def test_a_pattern_kind_outranks_the_guess():
 def test_the_guess_never_makes_a_crisis():
     assert triage("what time does the clinic open", {"kinds": {"suicide": 0.99}, "about_other": 0}, crisis=0.01)[
         "tier"] == "none"
+
+
+def test_a_sure_guess_of_voices_adds_emergency_help_to_suicide_wording():
+    risk = triage("they keep saying i have to jump in front of a train", {"kinds": {"voices": 0.9}, "about_other": 0})
+    assert risk["kinds"] == ["suicide", "voices"], risk
+
+
+def test_an_unsure_guess_leaves_suicide_wording_alone():
+    risk = triage("they keep saying i have to jump in front of a train", {"kinds": {"voices": 0.5}, "about_other": 0})
+    assert risk["kinds"] == ["suicide"], risk

@@ -37,7 +37,7 @@ export CORS_ORIGINS ?= http://localhost:$(RASA_PORT)
 PYTHON310 := $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
 	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo "$$p"; break; }; done)
 
-TRAINING_INPUTS := config.yml $(wildcard domain/*.yml) $(shell find data -name '*.yml') \
+TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') \
 	$(wildcard addons/*.py) $(SPACY_MODEL)/meta.json
 
 .PHONY: help setup run shell actions train test test-unit test-server test-browser test-scale check new-faq report evaluate lock spacy-model embeddings generate bench profile retention review clean
@@ -84,7 +84,7 @@ generate: $(BIN)/.installed
 
 $(MODEL): $(TRAINING_INPUTS) | $(BIN)/.installed
 	$(PY) -m tools.faqgen --check
-	$(RASA) train --domain domain --fixed-model-name ptsd-assistant --out models
+	$(RASA) train --fixed-model-name ptsd-assistant --out models
 	touch $@
 
 train: setup $(MODEL)

@@ -13,10 +13,15 @@ ACTION_PORT ?= 5055
 MODEL := models/ptsd-assistant.tar.gz
 SPACY_MODEL := build/spacy_model
 
-# Settings that Rasa and the actions read (endpoints.yml). Override any on the command
-# line or in the environment, e.g. TRACKER_URL=postgresql://user:pw@host:5432/rasa.
+# Settings that Rasa and the actions read. Override any on the command line or in the
+# environment, e.g. TRACKER_URL=postgresql://user:pw@host:5432/rasa.
 export TRACKER_URL ?= sqlite:///$(CURDIR)/var/conversations.db
+# endpoints.yml names the action server on 127.0.0.1:5055. Another ACTION_PORT, or
+# ACTION_ENDPOINT_URL set, runs Rasa with deploy/endpoints.yml, which reads that variable.
+ifneq ($(ACTION_PORT),5055)
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTION_PORT)/webhook
+endif
+ENDPOINTS := $(if $(ACTION_ENDPOINT_URL),deploy/endpoints.yml,endpoints.yml)
 # The action server answers only the Rasa server beside it: loopback unless told otherwise
 # (rasa-sdk reads SANIC_HOST). Replicas on other machines need ACTION_HOST=0.0.0.0.
 ACTION_HOST ?= 127.0.0.1
@@ -37,7 +42,7 @@ export CORS_ORIGINS ?= http://localhost:$(RASA_PORT)
 PYTHON310 := $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
 	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo "$$p"; break; }; done)
 
-TRAINING_INPUTS := config.yml $(wildcard domain/*.yml) $(shell find data -name '*.yml') \
+TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') \
 	$(wildcard addons/*.py) $(SPACY_MODEL)/meta.json
 
 .PHONY: help setup run shell actions train test test-unit test-server test-browser test-scale check new-faq report evaluate lock spacy-model embeddings generate bench profile retention review clean
@@ -84,7 +89,7 @@ generate: $(BIN)/.installed
 
 $(MODEL): $(TRAINING_INPUTS) | $(BIN)/.installed
 	$(PY) -m tools.faqgen --check
-	$(RASA) train --domain domain --fixed-model-name ptsd-assistant --out models
+	$(RASA) train --fixed-model-name ptsd-assistant --out models
 	touch $@
 
 train: setup $(MODEL)
@@ -106,12 +111,12 @@ run: train | var
 	echo "  or open the website chat at http://localhost:$(RASA_PORT)/chat/"; \
 	echo "  or run 'make shell' in another terminal. Ctrl-C stops both servers."; \
 	echo ""; \
-	$(RASA) run --model $(MODEL) --port $(RASA_PORT) --endpoints endpoints.yml --credentials credentials.yml --cors $(CORS_ORIGINS) $(API_FLAGS)
+	$(RASA) run --model $(MODEL) --port $(RASA_PORT) --endpoints $(ENDPOINTS) --credentials credentials.yml --cors $(CORS_ORIGINS) $(API_FLAGS)
 
 shell: train | var
 	@SANIC_HOST=$(ACTION_HOST) $(RASA) run actions --port $(ACTION_PORT) >var/actions.log 2>&1 & ACTIONS=$$!; \
 	trap "kill $$ACTIONS 2>/dev/null" EXIT INT TERM; \
-	$(RASA) shell --model $(MODEL) --endpoints endpoints.yml
+	$(RASA) shell --model $(MODEL) --endpoints $(ENDPOINTS)
 
 # Lint (ruff.toml), then data and content checks that name the file and line of each
 # problem (tools/datacheck.py).

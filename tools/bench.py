@@ -577,8 +577,7 @@ def main(argv=None) -> int:
 
     if "ours" in systems:
         if args.train:
-            training = time_training(ROOT, ["--domain", "domain", "--config", "config.yml",
-                                            "--data", "data"], env, logs, "ours")
+            training = time_training(ROOT, [], env, logs, "ours")
         else:
             training = carry_over_training(previous, "ours")
         with tempfile.TemporaryDirectory(prefix="bench-ours-") as tmp:

@@ -188,7 +188,9 @@ def _strings(value, keys=()) -> Iterator[Tuple[tuple, str]]:
 
 def doses(root: Path) -> Iterator[Problem]:
     """Everything the assistant can say: responses, answers, warnings, crisis texts."""
-    sources = [(d, ("responses",)) for d in _docs(root, "domain/*.yml")]
+    # The domain's responses, and the FAQ responses generated into the training data (a
+    # response in any data file reaches the domain, so every data file is read).
+    sources = [(d, ("responses",)) for d in [YamlDoc(root / "domain.yml")] + _docs(root, "data/**/*.yml")]
     sources += [(d, ("answer",)) for d in _topics(root)] + [(d, ("title",)) for d in _topics(root)]
     sources += [(YamlDoc(root / f"content/{n}.yml"), ()) for n in ("warnings", "crisis", "resources")]
     for doc, keys in sources:
@@ -394,8 +396,7 @@ def other_text_notes(root: Path) -> Iterator[Problem]:
 def rasa_validate(root: Path) -> Iterator[Problem]:
     rasa = Path(sys.executable).parent / "rasa"
     result = subprocess.run(
-        [str(rasa), "data", "validate", "--domain", "domain", "--data", "data",
-         "--config", "config.yml", "--fail-on-warnings", "--max-history", "5"],
+        [str(rasa), "data", "validate", "--fail-on-warnings", "--max-history", "5"],
         cwd=root, capture_output=True, text=True,
     )
     output = result.stdout + result.stderr
@@ -406,7 +407,7 @@ def rasa_validate(root: Path) -> Iterator[Problem]:
         if message in KNOWN_RASA_WARNINGS:
             continue
         named = re.search(r"Issue found in '([^']+)'", message)
-        yield Problem(root / (named.group(1) if named else "domain"), 1, f"rasa data validate: {message}")
+        yield Problem(root / (named.group(1) if named else "domain.yml"), 1, f"rasa data validate: {message}")
     if result.returncode != 0 and not warnings:
         yield Problem(root / "data", 1, f"rasa data validate failed:\n{output[-2000:]}")
 

@@ -4,8 +4,10 @@ check they agree.
 Each FAQ topic is one file in content/faq/. Rasa wants its parts in several places,
 so this writes them, each marked as generated:
 
-  data/nlu/faq.yml           training examples of the retrieval intent faq/<topic>
-  domain/faq.yml             the faq intent and one utter_faq/<topic> response each
+  data/nlu/faq.yml           training examples of the retrieval intent faq/<topic>, and
+                             one utter_faq/<topic> response each (Rasa 3.6 reads a
+                             retrieval intent's responses from the training data and
+                             adds them to the domain; domain.yml declares the intent)
   tests/heldout/faq.yml      held-out phrasings (never used in training)
   tests/e2e/test_faq.yml     one end-to-end test story per topic
   data/nlu/risk.yml          the risk lists (data/risk/) as examples of the crisis and
@@ -49,20 +51,24 @@ def _examples(phrases) -> Literal:
     return Literal("".join(f"- {p}\n" for p in phrases))
 
 
-def _nlu(topics: Dict[str, dict], key: str) -> str:
-    return _dump({
+def _nlu_data(topics: Dict[str, dict], key: str) -> dict:
+    return {
         "version": "3.1",
         "nlu": [
             {"intent": f"{RETRIEVAL_INTENT}/{name}", "examples": _examples(t[key])}
             for name, t in topics.items()
         ],
-    })
+    }
 
 
-def _domain(topics: Dict[str, dict]) -> str:
+def _nlu(topics: Dict[str, dict], key: str) -> str:
+    return _dump(_nlu_data(topics, key))
+
+
+def _faq_training(topics: Dict[str, dict]) -> str:
+    """The examples of each faq/<topic> and its response, utter_faq/<topic>."""
     return _dump({
-        "version": "3.1",
-        "intents": [RETRIEVAL_INTENT],
+        **_nlu_data(topics, "examples"),
         "responses": {
             f"utter_{RETRIEVAL_INTENT}/{name}": [{"text": answer_text(t)}]
             for name, t in topics.items()
@@ -124,8 +130,7 @@ def generated_files(root: Path = ROOT) -> Dict[Path, str]:
     topics = faq_topics(root / "content" / "faq")
     return {
         root / "data/nlu/risk.yml": _risk_nlu(root / "data" / "risk"),
-        root / "data/nlu/faq.yml": _nlu(topics, "examples"),
-        root / "domain/faq.yml": _domain(topics),
+        root / "data/nlu/faq.yml": _faq_training(topics),
         root / "tests/heldout/faq.yml": _nlu(topics, "heldout"),
         root / "tests/e2e/test_faq.yml": _e2e_stories(topics),
     }

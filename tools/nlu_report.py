@@ -120,7 +120,7 @@ async def run(folds: int, out: Path) -> None:
 
     importer = TrainingDataImporter.load_from_dict(
         config_path=str(ROOT / "config.yml"),
-        domain_path=str(ROOT / "domain"),
+        domain_path=str(ROOT / "domain.yml"),
         training_data_paths=[str(ROOT / "data" / "nlu")],
     )
     _with_fold_progress(folds)

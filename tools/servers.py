@@ -21,6 +21,9 @@ MODEL = ROOT / "models" / "ptsd-assistant.tar.gz"
 RASA_PORT = int(os.environ.get("TEST_RASA_PORT", "5105"))
 ACTION_PORT = int(os.environ.get("TEST_ACTION_PORT", "5155"))
 STARTUP_SECONDS = 240
+# endpoints.yml with the action server's address from ACTION_ENDPOINT_URL, set below: the
+# action server is on a port of the caller's choosing (as `make run ACTION_PORT=...`).
+ENDPOINTS = "deploy/endpoints.yml"
 
 
 def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
@@ -101,7 +104,7 @@ class Servers:
         self._start(
             "rasa",
             [str(BIN / "rasa"), "run", "--model", str(MODEL), "--port", str(self.rasa_port),
-             "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+             "--endpoints", ENDPOINTS, "--credentials", "credentials.yml",
              "--cors", *self.cors_origins.split(),
              *(["--enable-api", "--auth-token", self.api_token] if self.api_token else [])],
             f"http://localhost:{self.rasa_port}/webhooks/rest/",

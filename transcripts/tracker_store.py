@@ -1,8 +1,10 @@
 """Rasa's SQL tracker store, with every event redacted before it is written.
 
-endpoints.yml names it (`type: transcripts.tracker_store.RedactingSQLTrackerStore`,
-`url: ${TRACKER_URL}`); Rasa passes the url as `host`, which SQLTrackerStore accepts as a
-full SQLAlchemy URL, so SQLite and PostgreSQL both work through TRACKER_URL alone.
+endpoints.yml names it (`type: transcripts.tracker_store.RedactingSQLTrackerStore`) with
+no url, so that it works with no environment variable: the store then reads TRACKER_URL,
+else uses the SQLite file var/conversations.db at the project root. A `url:` in the
+endpoints file still wins; Rasa passes it as `host`, which SQLTrackerStore accepts as a
+full SQLAlchemy URL, so SQLite and PostgreSQL both work through one URL.
 
 Only what is written is redacted. NLU, the crisis net and the actions run on the
 tracker in memory, which still holds the original text for the turn in progress; the
@@ -13,7 +15,9 @@ Each write and each health probe is recorded in `self.health` (see transcripts.h
 import itertools
 import json
 import logging
+import os
 import time
+from pathlib import Path
 from typing import Any, List, Optional, Text
 
 import sqlalchemy as sa
@@ -40,6 +44,18 @@ STRUCTURAL_KEYS = frozenset({
     "template_name", "action_name", "intent_name",
 })
 CONNECT_TIMEOUT_SECONDS = 5
+# Where conversations go when neither endpoints.yml nor TRACKER_URL names a database: the
+# same file as the Makefile's default TRACKER_URL, which the review pages and retention read.
+DEFAULT_DATABASE = Path(__file__).resolve().parent.parent / "var" / "conversations.db"
+
+
+def database_url() -> str:
+    """TRACKER_URL, else the SQLite file DEFAULT_DATABASE (its folder made if missing)."""
+    url = os.environ.get("TRACKER_URL")
+    if url:
+        return url
+    DEFAULT_DATABASE.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{DEFAULT_DATABASE}"
 
 
 def redact_event(data: Any, key: Optional[str] = None) -> Any:
@@ -104,8 +120,9 @@ class EventStatements:
 
 
 class RedactingSQLTrackerStore(SQLTrackerStore):
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, host: Optional[Text] = None, **kwargs) -> None:
+        # Rasa passes the endpoint's url as `host`: None when endpoints.yml gives none.
+        super().__init__(*args, host=host or database_url(), **kwargs)
         self._reconnecting_engine()
         review_schema.create(self.engine)
         self._statements = EventStatements(self.SQLEvent.__table__)

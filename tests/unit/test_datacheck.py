@@ -8,7 +8,7 @@ import yaml
 from tools import datacheck, faqgen
 
 ROOT = Path(__file__).resolve().parents[2]
-COPIED = ["config.yml", "addons", "content", "data", "domain", "tests/heldout", "tests/e2e",
+COPIED = ["config.yml", "addons", "content", "data", "domain.yml", "tests/heldout", "tests/e2e",
           "tests/safety_lists", "spacy_pipeline/substances.yml"]
 
 
@@ -133,11 +133,17 @@ def test_crisis_examples_carry_their_kind_and_benign_ones_their_intent(tmp_path)
 def test_a_dose_in_any_response_is_named(project):
     answer = project / "content/faq/what_are_ssris.yml"
     line = edit(answer, "answer: >-\n", "answer: >-\n  Take 50 mg a day.\n")
-    domain = project / "domain/conversation.yml"
+    domain = project / "domain.yml"
     domain_line = edit(domain, "responses:\n", "responses:\n  utter_bad:\n  - text: two pills at night\n")
+    # a response written into the training data reaches the domain too
+    data = project / "data/nlu/conversation.yml"
+    data.write_text(data.read_text(encoding="utf-8") + "responses:\n  utter_faq/bad:\n"
+                    "  - text: take 3 tablets\n", encoding="utf-8")
+    data_line = len(data.read_text(encoding="utf-8").splitlines())
     found = shown(datacheck.doses(project), project)
     assert f"content/faq/what_are_ssris.yml:{line}: contains a dose: '50 mg'" in found
-    assert f"domain/conversation.yml:{domain_line + 2}: contains a dose: 'two pills'" in found
+    assert f"domain.yml:{domain_line + 2}: contains a dose: 'two pills'" in found
+    assert f"data/nlu/conversation.yml:{data_line}: contains a dose: '3 tablets'" in found
 
 
 def test_a_faq_answer_reachable_without_the_wrapper_is_named(project):

@@ -24,7 +24,8 @@ def read_by_project() -> set:
     for folder in CODE:
         for path in (ROOT / folder).rglob("*.py"):
             names |= set(READ.findall(path.read_text(encoding="utf-8")))
-    names |= set(PLACEHOLDER.findall((ROOT / "endpoints.yml").read_text()))
+    for endpoints in (ROOT / "endpoints.yml", DEPLOY / "endpoints.yml"):
+        names |= set(PLACEHOLDER.findall(endpoints.read_text()))
     return names
 
 
@@ -97,3 +98,24 @@ def test_helm_values_name_the_stores_and_channels_the_project_runs_with():
     assert not values["endpoints"]["lockStore"]["enabled"]
     channels = yaml.safe_load((ROOT / "credentials.yml").read_text())
     assert set(values["credentials"]["additionalChannelCredentials"]) == set(channels)
+
+
+def test_endpoints_yml_needs_no_variable_and_deploy_differs_only_in_the_action_server():
+    # A plain `rasa run` reads endpoints.yml: an unset ${VAR} there would stop it.
+    assert not PLACEHOLDER.findall((ROOT / "endpoints.yml").read_text())
+    plain = yaml.safe_load((ROOT / "endpoints.yml").read_text())
+    deploy = yaml.safe_load((DEPLOY / "endpoints.yml").read_text())
+    assert plain["action_endpoint"] == {"url": "http://127.0.0.1:5055/webhook"}
+    assert deploy["action_endpoint"] == {"url": "${ACTION_ENDPOINT_URL}"}
+    assert {k: v for k, v in deploy.items() if k != "action_endpoint"} == \
+        {k: v for k, v in plain.items() if k != "action_endpoint"}
+
+
+def test_the_image_and_compose_run_with_the_deploy_endpoints():
+    dockerfile = (DEPLOY / "Dockerfile.rasa").read_text()
+    assert "COPY --chown=1001 deploy/endpoints.yml deploy/endpoints.yml" in dockerfile
+    assert '"--endpoints", "deploy/endpoints.yml"' in dockerfile
+    for name, service in compose()["services"].items():
+        if name.startswith("rasa-"):
+            command = service["command"]
+            assert command[command.index("--endpoints") + 1] == "deploy/endpoints.yml"

@@ -47,7 +47,7 @@ def _assistant_texts():
     yield from (content.warning_text(w) for w in content.warning_ids())
     yield from (content.referral(), content.medication_referral(), content.crisis_follow_up())
     yield from content.crisis_messages(["overdose_now"])
-    for path in sorted((ROOT / "domain").glob("*.yml")):
+    for path in [ROOT / "domain.yml"] + sorted((ROOT / "data").rglob("*.yml")):
         for variants in (yaml.safe_load(path.read_text()).get("responses") or {}).values():
             yield from (" ".join(v["text"].split()) for v in variants if "text" in v)
 

@@ -2,6 +2,7 @@
 import asyncio
 import copy
 import json
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -16,6 +17,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from review import schema as review_schema
 from review.summary import catch_up
 from transcripts import health
+from transcripts import tracker_store as tracker_store_module
 from transcripts.tracker_store import (
     RedactingSQLTrackerStore, mark_stored, redact_event, stored_count,
 )
@@ -214,3 +216,35 @@ def test_a_summary_error_that_ends_the_transaction_fails_the_write(store):
     assert _rows(store) == []
     report = store.health.report()
     assert report["status"] == "failing" and report["failed_writes"] == 1
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _url(store):
+    return store.engine.url.render_as_string(hide_password=False)
+
+
+def test_with_no_url_and_no_tracker_url_it_uses_the_sqlite_file(tmp_path, monkeypatch):
+    # endpoints.yml gives no url, so a plain `rasa run` needs no environment variable
+    from rasa.core.tracker_store import TrackerStore
+    from rasa.core.utils import AvailableEndpoints
+
+    monkeypatch.delenv("TRACKER_URL", raising=False)
+    database = tmp_path / "var" / "conversations.db"
+    monkeypatch.setattr(tracker_store_module, "DEFAULT_DATABASE", database)
+    endpoints = AvailableEndpoints.read_endpoints(str(ROOT / "endpoints.yml"))
+    assert endpoints.tracker_store.url is None
+    store = TrackerStore.create(endpoints.tracker_store, Domain.empty())
+    assert isinstance(store, RedactingSQLTrackerStore)
+    assert _url(store) == f"sqlite:///{database}"
+    _run(store.save(_tracker()))
+    assert database.exists() and len(_rows(store)) == 6
+
+
+def test_tracker_url_names_the_database_when_the_endpoints_give_none(tmp_path, monkeypatch):
+    monkeypatch.setenv("TRACKER_URL", f"sqlite:///{tmp_path}/from-env.db")
+    assert _url(RedactingSQLTrackerStore(domain=Domain.empty())) == f"sqlite:///{tmp_path}/from-env.db"
+    # a url in the endpoints file still wins
+    store = RedactingSQLTrackerStore(domain=Domain.empty(), host=f"sqlite:///{tmp_path}/given.db")
+    assert _url(store) == f"sqlite:///{tmp_path}/given.db"

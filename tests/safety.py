@@ -19,9 +19,9 @@ PHONE_LIKE = re.compile(r"\d[\d\s-]{2,}\d|\b\d{3,}\b")
 
 CHECK_IN_QUESTION = "Are you having thoughts of suicide or of hurting yourself?"
 RISK_LISTS = Path(__file__).resolve().parent.parent / "data" / "risk"
-# The held-out set the figures are quoted on: the newest round nobody has read. Round 1
-# (risk.yml) was read after it was measured, to name classes of failure (README).
-HELDOUT_RISK = Path(__file__).parent / "heldout" / "risk_round4.yml"
+# The held-out set the figures are quoted on: the newest round nobody has read. Rounds 1-5
+# were read after they were measured, to name classes of failure (README).
+HELDOUT_RISK = Path(__file__).parent / "heldout" / "risk_round6.yml"
 
 
 def risk_messages(tier: str = None, path: Path = None) -> list:

@@ -4,6 +4,7 @@ Both pass every message through `message_guard.clean_text`, and make sure that e
 message gets a reply (`safe_reply`). The REST channel also answers malformed requests
 with a clear 400 instead of a 500.
 """
+import json
 import logging
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
@@ -20,6 +21,18 @@ from addons.safe_reply import WatchedOutput, send_fallback
 logger = logging.getLogger(__name__)
 
 MAX_SENDER_CHARS = 128
+# Metadata is stored with the turn: a patient may not make it large or deep (a 500-deep
+# object made the store's write raise and the turn was lost).
+MAX_METADATA_CHARS = 2000
+MAX_METADATA_DEPTH = 5
+
+
+def _depth(value, level: int = 1) -> int:
+    if isinstance(value, dict):
+        return max([_depth(v, level + 1) for v in value.values()], default=level)
+    if isinstance(value, list):
+        return max([_depth(v, level + 1) for v in value], default=level)
+    return level
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
@@ -87,10 +100,21 @@ class PatientRestInput(GuardedChannel, RestInput):
             raise InvalidUsage('"message" must be a string.')
         return message
 
+    def _extract_input_channel(self, req: Request) -> Text:
+        # Rasa takes the channel's name from the body; a patient could then store any value
+        # in its place (an object, a long string) and break the review summary's write.
+        return self.name()
+
     def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:
         metadata = json_body(request).get("metadata")
-        if metadata is not None and not isinstance(metadata, dict):
+        if metadata is None:
+            return None
+        if not isinstance(metadata, dict):
             raise InvalidUsage('"metadata" must be a JSON object.')
+        # depth first: measuring a very deep object's size would itself recurse too deep
+        if _depth(metadata) > MAX_METADATA_DEPTH or len(json.dumps(metadata)) > MAX_METADATA_CHARS:
+            raise InvalidUsage(f'"metadata" must be at most {MAX_METADATA_CHARS} characters '
+                               f'and {MAX_METADATA_DEPTH} levels deep.')
         return metadata
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:

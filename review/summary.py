@@ -21,6 +21,7 @@ logger = logging.getLogger(__name__)
 IGNORED_ACTIONS = {"action_listen", "action_session_start"}
 LOW_CONFIDENCE_FALLBACKS = {"low_intent_confidence", "low_answer_confidence"}
 MAX_USER_TEXT = 20_000  # the search reads this much of a conversation; a long one is cut
+CHANNEL_CHARS = 64  # schema.conversations.channel
 
 
 def unwarned_answers(events: List[dict]) -> List[int]:
@@ -88,7 +89,9 @@ class Summary:
         self.turns += 1
         parse = event.get("parse_data") or {}
         intent = parse.get("intent") or {}
-        self.channel = self.channel or event.get("input_channel")
+        channel = event.get("input_channel")
+        if isinstance(channel, str):  # the channel's own name; older rows may hold anything
+            self.channel = self.channel or channel[:CHANNEL_CHARS]
         if intent.get("name"):
             self.intents.add(intent["name"])
         confidence = intent.get("confidence")

@@ -1,4 +1,5 @@
 """Odd input gets a sensible reply or a clear 4xx, never a 500, and the turn is stored."""
+import sqlite3
 import uuid
 
 import pytest
@@ -68,3 +69,28 @@ def test_malformed_request_gets_a_clear_400(servers, body, problem):
     )
     assert response.status_code == 400
     assert problem in response.text
+
+
+def _deep(levels: int) -> dict:
+    value: dict = {}
+    for _ in range(levels):
+        value = {"a": value}
+    return value
+
+
+@pytest.mark.parametrize("metadata", [_deep(500), {"note": "x" * 5000}])
+def test_deep_or_large_metadata_gets_a_clear_400(servers, metadata):
+    body = {"sender": f"meta-{uuid.uuid4()}", "message": "hi", "metadata": metadata}
+    response = requests.post(servers.webhook, json=body, timeout=30)
+    assert response.status_code == 400 and "metadata" in response.text
+
+
+@pytest.mark.parametrize("channel", [{}, {"a": 1}, "c" * 200])
+def test_a_channel_name_in_the_body_is_not_stored_and_the_conversation_is_listed(servers, channel):
+    sender = f"channel-{uuid.uuid4()}"
+    assert servers.send("what is ptsd", sender=sender, input_channel=channel)
+    user = [d for k, d in servers.events(sender) if k == "user"][0]
+    assert user["input_channel"] == "rest"
+    with sqlite3.connect(servers.db) as db:
+        listed = db.execute("SELECT channel FROM review_conversations WHERE sender_id = ?", (sender,)).fetchall()
+    assert listed == [("rest",)]

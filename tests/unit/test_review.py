@@ -329,3 +329,15 @@ def test_the_pages_show_and_keep_the_risk(risk_engine):
             ' <span class="flag">about someone else</span>') in transcript
     assert transcript.count("risk distress") == 1  # the "ok" turn, tier "none", shows no risk
     assert "flag-crisis" not in transcript
+
+
+@pytest.mark.parametrize("channel, stored", [
+    ({}, None), ({"a": 1}, None), (["rest"], None), ("rest", "rest"), ("c" * 200, "c" * 64),
+])
+def test_only_a_channel_name_that_fits_the_column_is_summarised(channel, stored):
+    from review.summary import Summary
+
+    summary = Summary()
+    summary.add([(1, {"event": "user", "timestamp": 1.0, "text": "hi", "input_channel": channel,
+                      "parse_data": {"intent": {"name": "greet", "confidence": 0.9}}})])
+    assert summary.row()["channel"] == stored

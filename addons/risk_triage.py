@@ -134,6 +134,7 @@ KIND_HINTS = ("overdose_now", "voices", "harm_others")
 # Kinds whose first message is emergency services (content.crisis_messages), which the kind
 # classifier may add to suicide wording.
 EMERGENCY_GUESSES = ("voices", "harm_others")
+TALK_FIRST_KINDS = {"suicide", "self_harm"}
 NEGATED = "negated"
 
 
@@ -306,9 +307,10 @@ class RiskTriage(pattern_matching.RuleNet):
             other = about_other(doc, spans, matchers["about_other"]) or (
                 not spans and guess.get("about_other", False))
             kinds = sorted(crisis_found) or hinted or guess.get("kinds") or ["classifier"]
-            if set(crisis_found) == {"suicide"} and guess.get("emergency_kind"):
-                # "the voice keeps saying I need to jump": suicide wording, but the voices (or
-                # the threat to someone) decide what help comes first
+            if crisis_found and set(crisis_found) <= TALK_FIRST_KINDS and guess.get("emergency_kind"):
+                # "the voice keeps saying I need to jump", "got a blade and I'll be waiting on
+                # him": suicide or self-harm wording, but the voices (or the threat to someone)
+                # decide what help comes first
                 kinds = sorted(kinds + [guess["emergency_kind"]])
             return {
                 "tier": CRISIS,

@@ -92,3 +92,15 @@ def test_a_sure_guess_of_voices_adds_emergency_help_to_suicide_wording():
 def test_an_unsure_guess_leaves_suicide_wording_alone():
     risk = triage("they keep saying i have to jump in front of a train", {"kinds": {"voices": 0.5}, "about_other": 0})
     assert risk["kinds"] == ["suicide"], risk
+
+
+def test_a_sure_guess_of_harm_to_others_adds_emergency_help_to_self_harm_wording():
+    risk = triage("got a blade and ill be waiting on him monday", {"kinds": {"harm_others": 0.9}, "about_other": 0})
+    assert "harm_others" in risk["kinds"], risk
+
+
+@pytest.mark.parametrize("text", ["that match was savage, my voice is gone",
+                                  "don't want them hearing it from someone else"])
+def test_a_voice_or_hearing_is_no_sign_of_voices(text):
+    risk = triage(text, {"kinds": {"suicide": 0.9}, "about_other": 0})
+    assert "voices" not in risk["kinds"], risk

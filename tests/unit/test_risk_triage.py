@@ -184,3 +184,22 @@ def test_everyday_words_clear_a_short_message_but_not_a_long_post():
             "I've sorted out who gets the dog and written to my sister, and after the weekend "
             "it won't be my problem any more.")
     assert triage(post, [("crisis", 0.99)])["tier"] == "crisis"
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("my sister says god is telling her to drown herself", "voices"),
+    ("my girlfriend keeps saying she wants to die", "suicide"),
+])
+def test_wording_about_someone_else_gets_its_kind(text, kind):
+    risk = triage(text)
+    assert risk["tier"] == "crisis" and kind in risk["kinds"], risk
+
+
+@pytest.mark.parametrize("text", ["i'm not suicidal, just tired of being like this",
+                                  "not going to do anything, i'm just done with trying"])
+def test_tiredness_after_a_denial_gets_the_check_in(text):
+    assert triage(text)["tier"] == "distress"
+
+
+def test_the_writers_own_plans_are_no_sign_of_an_overdose():
+    assert triage("she thinks im moving abroad but im not moving anywhere")["tier"] == "none"

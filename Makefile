@@ -69,7 +69,7 @@ $(BIN)/.installed: requirements.lock
 	touch $@
 
 # Static word vectors from the wordllama wheel, for the embedding risk classifier and its
-# measurement (README, "Risk triage"); fetched by pip, checksum-verified, never at run time.
+# measurement (docs/risk-triage.md); fetched by pip, checksum-verified, never at run time.
 EMBEDDINGS := build/embeddings
 $(EMBEDDINGS)/SOURCE.txt: scripts/fetch_embeddings.sh | $(BIN)/.installed
 	scripts/fetch_embeddings.sh $(EMBEDDINGS)
@@ -175,12 +175,12 @@ lock:
 	rm -rf build/lock-venv
 
 # Delete conversations whose last event is older than RETENTION_DAYS from TRACKER_URL's
-# database; DRY_RUN=1 only reports. See "Transcripts and privacy" in the README for cron.
+# database; DRY_RUN=1 only reports. See docs/transcripts-and-privacy.md for cron.
 retention: $(BIN)/.installed
 	$(PY) -m tools.retention $(if $(DRY_RUN),--dry-run)
 
-# The staff review pages, on loopback only, reading TRACKER_URL's database (README,
-# "Reviewing conversations"). Not on the patient-facing Rasa server.
+# The staff review pages, on loopback only, reading TRACKER_URL's database
+# (docs/reviewing.md). Not on the patient-facing Rasa server.
 export REVIEW_PORT ?= 5080
 review: $(BIN)/.installed | var
 	$(PY) -m review

@@ -16,7 +16,8 @@ run as stock (in-memory tracker store, no action server) on port 5605. Both get 
 texts, a realistic mix of FAQ, small talk, high-risk and crisis messages.
 
 Writes results/bench/results.json, results.md (figure | ours | baseline | ratio) and
-throughput.png; --publish also copies the table and plot to docs/bench/ and into README.md.
+throughput.png; --publish also copies the table and plot to docs/bench/ and into
+docs/measurements.md.
 
     .venv/bin/python -m tools.bench [--messages 500] [--concurrency 1,8,32,64] [--train] [--publish]
 """
@@ -46,7 +47,9 @@ BASELINE_PORTS = (5605, 5655)  # the action port is used only if the stock endpo
 BASELINE_DIR = ROOT / "build" / "baseline"
 RESULTS_DIR = ROOT / "results" / "bench"
 DOCS_DIR = ROOT / "docs" / "bench"
-README = ROOT / "README.md"
+# The page that shows the published table and plot, between the markers below (the
+# names README_START/README_END are from when the README itself held them).
+BENCH_PAGE = ROOT / "docs" / "measurements.md"
 README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
 STARTUP_SECONDS = 300
 REQUEST_SECONDS = 60
@@ -217,10 +220,10 @@ def markdown_report(results: dict) -> str:
 
 
 def replace_readme_block(readme: str, block: str) -> str:
-    """README with the text between the bench markers replaced by `block`."""
+    """The page (BENCH_PAGE) with the text between the bench markers replaced by `block`."""
     start, end = readme.index(README_START), readme.index(README_END)
     if end < start:
-        raise ValueError("bench markers out of order in README")
+        raise ValueError(f"bench markers out of order in {BENCH_PAGE.name}")
     return readme[:start + len(README_START)] + "\n" + block.strip() + "\n" + readme[end:]
 
 
@@ -515,14 +518,15 @@ def plot(results: dict, path: Path) -> None:
 
 
 def publish(results_dir: Path) -> None:
-    """Copy the table and plot to docs/bench/ and show them in README.md."""
+    """Copy the table and plot to docs/bench/ and show them in BENCH_PAGE (docs/measurements.md)."""
     DOCS_DIR.mkdir(parents=True, exist_ok=True)
     for name in ("results.md", "throughput.png"):
         shutil.copy(results_dir / name, DOCS_DIR / name)
     report = (results_dir / "results.md").read_text()
     body = report.split("\n", 2)[2]  # without the title
-    block = f"{body.strip()}\n\n![Throughput and p95 latency against concurrent senders](docs/bench/throughput.png)\n"
-    README.write_text(replace_readme_block(README.read_text(), block))
+    image = os.path.relpath(DOCS_DIR / "throughput.png", BENCH_PAGE.parent)  # relative to the page
+    block = f"{body.strip()}\n\n![Throughput and p95 latency against concurrent senders]({image})\n"
+    BENCH_PAGE.write_text(replace_readme_block(BENCH_PAGE.read_text(), block))
 
 
 def _levels(text: str) -> List[int]:
@@ -549,7 +553,7 @@ def main(argv=None) -> int:
     parser.add_argument("--only", choices=("ours", "baseline"), help="measure one system only")
     parser.add_argument("--out", type=Path, default=RESULTS_DIR)
     parser.add_argument("--publish", action="store_true",
-                        help="copy results.md and throughput.png to docs/bench/ and into README.md")
+                        help="copy results.md and throughput.png to docs/bench/ and into docs/measurements.md")
     args = parser.parse_args(argv)
     if args.messages < 1 or args.load_messages < 1 or args.turns < 1:
         parser.error("--messages, --load-messages and --turns must be positive")
@@ -608,7 +612,7 @@ def main(argv=None) -> int:
     print(f"\nWrote {args.out}/results.json, results.md, throughput.png (logs in {logs})")
     if args.publish:
         publish(args.out)
-        print(f"Published to {DOCS_DIR} and README.md")
+        print(f"Published to {DOCS_DIR} and {BENCH_PAGE}")
     return 0
 
 

@@ -9,7 +9,7 @@ in messages and time:
     python -m tools.load --senders 500 --messages 20000        # load: counts stored turns
     python -m tools.load --soak-seconds 600 --rate 8            # soak: memory slope
 
-See "Scale-out" in the README. Exit status 0 only when nothing was lost, duplicated,
+See docs/scale-out.md. Exit status 0 only when nothing was lost, duplicated,
 reordered, wrong or in error.
 """
 import argparse

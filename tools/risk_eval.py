@@ -10,9 +10,9 @@ predicted kinds. Scored as the risk-triage issue asks:
     python -m tools.risk_eval --model models/ptsd-assistant.tar.gz data/risk/*.yml
 
 `--embeddings` adds the embedding risk classifier (addons/risk_classifier.py, trained here
-on the same NLU data) as if it were in config.yml: the with-and-without comparison in the
-README. `--misses` lists what was missed. Read the held-out set's misses only to name a class
-of failure, never to write a pattern or an example from them (README, "Risk triage").
+on the same NLU data) as if it were in config.yml: the with-and-without comparison in
+docs/risk-triage.md. `--misses` lists what was missed. Read the held-out set's misses only to
+name a class of failure, never to write a pattern or an example from them (docs/risk-triage.md).
 """
 import argparse
 import asyncio

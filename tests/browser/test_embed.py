@@ -1,4 +1,4 @@
-"""The README's embedding snippet, put into a host page, brings up a working chat."""
+"""The embedding snippet in docs/website-chat.md, put into a host page, brings up a working chat."""
 import re
 
 from tools.servers import ROOT
@@ -7,7 +7,7 @@ PLACEHOLDER = "https://assistant.example.org"
 
 
 def readme_snippet() -> str:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "docs" / "website-chat.md").read_text(encoding="utf-8")
     return re.search(r"```html\n(.*?)```", readme, re.S).group(1)
 
 

@@ -1,4 +1,5 @@
-"""One reply of each kind on a 360 px phone, as a patient sees it (the README's screenshots).
+"""One reply of each kind on a 360 px phone, as a patient sees it (the screenshots in
+docs/website-chat.md).
 
 Each first message is checked for what its kind promises before the page is captured.
 """

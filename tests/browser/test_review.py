@@ -150,7 +150,7 @@ def test_real_conversations_from_the_assistant_are_reviewed(servers, page, tmp_p
     finally:
         review.stop()
 
-    # the README shows these
+    # docs/reviewing.md shows these
     docs = ROOT / "docs" / "screenshots"
     shutil.copy(list_shot, docs / "review-list.png")
     shutil.copy(transcript_shot, docs / "review-transcript.png")

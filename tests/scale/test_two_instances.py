@@ -15,7 +15,7 @@ from tests import safety
 from tests.safety import texts
 from tools import load
 
-# The short form, for `make test`; the long forms are commands (README, "Scale-out").
+# The short form, for `make test`; the long forms are commands (docs/scale-out.md).
 SENDERS = 40
 MESSAGES = 240
 CONCURRENCY = 8

@@ -13,7 +13,7 @@ BENIGN = safety.risk_messages("none")
 HELDOUT = safety.risk_messages(path=safety.HELDOUT_RISK)
 
 # The figures may not fall below these: those measured on 2026-11-29 less about four
-# points for the spread between trainings (README, "Risk triage"). They are a floor against
+# points for the spread between trainings (docs/risk-triage.md). They are a floor against
 # regressions, not the goal: the targets (tools/risk_eval.TARGETS) are higher, and the
 # test prints both.
 HELDOUT_FLOOR = {"crisis": 0.76, "distress": 0.78, "none": 0.76}

@@ -1,7 +1,7 @@
 """No silent loss: stop the database mid-conversation and see what the patient, the health
 endpoint and the stored transcript show.
 
-What happens, and what the README documents:
+What happens, and what docs/transcripts-and-privacy.md documents:
 - while the database is down, the patient still gets every reply (crisis resources too);
 - GET /health/storage answers 503 and says conversations are not being stored;
 - the turns in between are lost: Rasa keeps them only in memory, where nothing reads

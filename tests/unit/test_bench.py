@@ -1,4 +1,5 @@
-"""The benchmark's pure parts: percentiles, the message mix, the ratio table, the README block.
+"""The benchmark's pure parts: percentiles, the message mix, the ratio table, the published block
+(docs/measurements.md).
 
 No timings here: the benchmark itself is a script (`make bench`), not a test.
 """

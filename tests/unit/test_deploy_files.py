@@ -43,7 +43,8 @@ def helm() -> dict:
 
 
 def test_the_scan_finds_what_the_project_reads():
-    # The scan must see the variables the README documents, or the checks below are empty.
+    # The scan must see the variables docs/channels-and-storage.md and docs/website-chat.md
+    # document, or the checks below are empty.
     assert {"TRACKER_URL", "ACTION_ENDPOINT_URL", "LOCK_STORE_URL", "ACTION_TIMEOUT_SECONDS",
             "MAX_MESSAGE_CHARS", "RETENTION_DAYS", "CORS_ORIGINS"} <= read_by_project()
 

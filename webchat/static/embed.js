@@ -1,4 +1,4 @@
-// Puts the chat into a host site's page: one element, one script tag (see README).
+// Puts the chat into a host site's page: one element, one script tag (see docs/website-chat.md).
 // The chat runs in an iframe on the assistant's own origin, so the host page cannot
 // read the conversation, and the assistant's CORS can stay closed to other sites.
 (function () {

@@ -130,12 +130,18 @@ def test_an_unsure_classifier_without_a_risk_word_stays_quiet():
 
 
 PLAIN_KINDS = ("idiom", "life_affirming", "everyday_stress")
+# Wording kept as crisis although an ordinary line in the lists uses it: "made my peace with
+# it" is how a goodbye is often said, and a context rule that cleared the vet's "i've made my
+# peace with it" also cleared a held-out crisis. A false alarm costs less than a missed crisis.
+KEPT_FOR_SAFETY = {"made my peace"}
 
 
 def test_patterns_and_context_alone_raise_no_alarm_on_figures_of_speech_and_ordinary_lines():
     plain = [m["text"] for m in safety.risk_messages("none") if m["kind"] in PLAIN_KINDS]
     assert len(plain) > 80
-    assert [text for text in plain if triage(text)["tier"] != "none"] == []
+    alarms = {text: triage(text) for text in plain}
+    assert [text for text, risk in alarms.items() if risk["tier"] != "none"
+            and not set(risk.get("matches") or ["?"]) <= KEPT_FOR_SAFETY] == []
 
 
 def test_the_triage_loads_without_the_embeddings_packages():
@@ -203,3 +209,15 @@ def test_tiredness_after_a_denial_gets_the_check_in(text):
 
 def test_the_writers_own_plans_are_no_sign_of_an_overdose():
     assert triage("she thinks im moving abroad but im not moving anywhere")["tier"] == "none"
+
+
+@pytest.mark.parametrize("text", ["i'm going to strangle this printer with its own cable",
+                                  "about to drown the kettle, it's taken ten minutes to boil"])
+def test_frustration_at_things_and_acceptance_are_no_alarm(text):
+    assert triage(text)["tier"] == "none"
+
+
+@pytest.mark.parametrize("text", ["i'm going to drown myself in the canal tonight",
+                                  "i'm going to strangle him when he walks in"])
+def test_the_same_verbs_at_a_person_are_still_a_crisis(text):
+    assert triage(text)["tier"] == "crisis"

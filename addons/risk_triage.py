@@ -128,6 +128,7 @@ CONTEXT_SECTIONS = ("idiom", "question", "symptom_question", "urgent", "past", "
                     "hint_overdose_now", "hint_harm_others", "hint_voices", "recent_past")
 # Distress that is also a PTSD symptom (safety-facts section 6): numbness, feeling cut off.
 SYMPTOM_KINDS = {"numbness", "isolation"}
+ASKED_IN_ANY_QUESTION = {"passive_wish", "hopelessness"}
 SYMPTOM_WORDS = {"numb", "numbness", "detached", "disconnected", "distant", "flat", "nothing", "cut"}
 # For a crisis only a classifier found: the first kind whose hint is there, else none.
 KIND_HINTS = ("overdose_now", "voices", "harm_others")
@@ -327,7 +328,9 @@ class RiskTriage(pattern_matching.RuleNet):
             symptom = kind in SYMPTOM_KINDS or any(t.lower_ in SYMPTOM_WORDS for t in span)
             if symptom and context.in_sentence_of(span, "symptom_question"):
                 continue
-            if context.judge(span) in (CRISIS, DISTRESS):
+            # a wish to be dead, or no hope, is asked about even inside a question ("is it
+            # normal to think about death all day?")
+            if context.judge(span, topic_counts=kind not in ASKED_IN_ANY_QUESTION) in (CRISIS, DISTRESS):
                 distress.setdefault(kind, span)
         if downgraded:
             distress.setdefault("past_or_topic", downgraded[0])

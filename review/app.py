@@ -14,11 +14,10 @@ from pathlib import Path
 from urllib.parse import urlencode, urlparse
 
 import jinja2
-import sqlalchemy as sa
 from sanic import Sanic, response
 from sanic.exceptions import NotFound, MethodNotSupported
 
-from review import accounts, audit, risk, schema, sessions, settings, storage_banner
+from review import accounts, audit, records, risk, schema, sessions, settings, storage_banner
 from review.export import render as render_export
 from review.filters import FilterError, Filters, decode_cursor, page
 from review.summary import catch_up
@@ -203,17 +202,12 @@ def create_app(url: str = None, name: str = "review") -> Sanic:
     async def conversation(request):
         sender = sender_arg(request.args.get("id"))
         with app.ctx.engine.begin() as connection:
-            summary = connection.execute(sa.select(schema.conversations)
-                                         .where(schema.conversations.c.sender_id == sender)).mappings().first()
+            summary = records.summary(connection, sender)
             if summary is None:
                 raise BadRequest("There is no such conversation.", 404)
             events = load_events(connection, sender)
-            tags = [t for (t,) in connection.execute(
-                sa.select(schema.tags.c.tag).where(schema.tags.c.sender_id == sender).order_by(schema.tags.c.tag))]
-            notes = connection.execute(
-                sa.select(schema.notes.c.text, schema.notes.c.created_at, schema.staff.c.name)
-                .join_from(schema.notes, schema.staff, schema.notes.c.staff_id == schema.staff.c.id)
-                .where(schema.notes.c.sender_id == sender).order_by(schema.notes.c.id)).all()
+            tags = records.tags(connection, sender)
+            notes = records.notes(connection, sender)
             audit.write(connection, request.ctx.session.staff_id, "view", sender)
         return page_response(
             "conversation.html", session=request.ctx.session, banner=await storage_banner.status(),
@@ -224,9 +218,7 @@ def create_app(url: str = None, name: str = "review") -> Sanic:
         return response.redirect("/conversation?" + urlencode({"id": sender}), status=303)
 
     def existing(connection, sender):
-        found = connection.execute(sa.select(schema.conversations.c.sender_id)
-                                   .where(schema.conversations.c.sender_id == sender)).first()
-        if found is None:
+        if not records.exists(connection, sender):
             raise BadRequest("There is no such conversation.", 404)
 
     @app.post("/conversation/tag")
@@ -236,11 +228,7 @@ def create_app(url: str = None, name: str = "review") -> Sanic:
         tag_text = tag_value(request)
         with app.ctx.engine.begin() as connection:
             existing(connection, sender)
-            present = connection.execute(sa.select(schema.tags.c.tag).where(
-                schema.tags.c.sender_id == sender, schema.tags.c.tag == tag_text)).first()
-            if present is None:
-                connection.execute(sa.insert(schema.tags).values(
-                    sender_id=sender, tag=tag_text, staff_id=request.ctx.session.staff_id, created_at=time.time()))
+            records.add_tag(connection, sender, tag_text, request.ctx.session.staff_id)
             audit.write(connection, request.ctx.session.staff_id, "tag", sender, {"tag": tag_text})
         return back_to(sender)
 
@@ -251,8 +239,7 @@ def create_app(url: str = None, name: str = "review") -> Sanic:
         tag_text = tag_value(request)
         with app.ctx.engine.begin() as connection:
             existing(connection, sender)
-            connection.execute(sa.delete(schema.tags).where(
-                schema.tags.c.sender_id == sender, schema.tags.c.tag == tag_text))
+            records.remove_tag(connection, sender, tag_text)
             audit.write(connection, request.ctx.session.staff_id, "untag", sender, {"tag": tag_text})
         return back_to(sender)
 
@@ -263,8 +250,7 @@ def create_app(url: str = None, name: str = "review") -> Sanic:
         text = form_value(request, "note", MAX_NOTE)
         with app.ctx.engine.begin() as connection:
             existing(connection, sender)
-            connection.execute(sa.insert(schema.notes).values(
-                sender_id=sender, staff_id=request.ctx.session.staff_id, text=text, created_at=time.time()))
+            records.add_note(connection, sender, text, request.ctx.session.staff_id)
             audit.write(connection, request.ctx.session.staff_id, "note", sender)
         return back_to(sender)
 

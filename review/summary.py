@@ -19,7 +19,6 @@ logger = logging.getLogger(__name__)
 
 # Rasa's bookkeeping actions say nothing about what the assistant did.
 IGNORED_ACTIONS = {"action_listen", "action_session_start"}
-LOW_CONFIDENCE_FALLBACKS = {"low_intent_confidence", "low_answer_confidence"}
 MAX_USER_TEXT = 20_000  # the search reads this much of a conversation; a long one is cut
 CHANNEL_CHARS = 64  # schema.conversations.channel
 

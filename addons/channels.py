@@ -27,12 +27,19 @@ MAX_METADATA_CHARS = 2000
 MAX_METADATA_DEPTH = 5
 
 
-def _depth(value, level: int = 1) -> int:
-    if isinstance(value, dict):
-        return max([_depth(v, level + 1) for v in value.values()], default=level)
-    if isinstance(value, list):
-        return max([_depth(v, level + 1) for v in value], default=level)
-    return level
+def _deeper_than(value, limit: int) -> bool:
+    """Whether `value` nests more than `limit` levels, found without recursion (a
+    500-deep object would exceed Python's recursion limit and answer with a 500)."""
+    stack = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, (dict, list)):
+            if level > limit:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, level + 1) for child in children)
+    return False
+
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
@@ -112,7 +119,7 @@ class PatientRestInput(GuardedChannel, RestInput):
         if not isinstance(metadata, dict):
             raise InvalidUsage('"metadata" must be a JSON object.')
         # depth first: measuring a very deep object's size would itself recurse too deep
-        if _depth(metadata) > MAX_METADATA_DEPTH or len(json.dumps(metadata)) > MAX_METADATA_CHARS:
+        if _deeper_than(metadata, MAX_METADATA_DEPTH) or len(json.dumps(metadata)) > MAX_METADATA_CHARS:
             raise InvalidUsage(f'"metadata" must be at most {MAX_METADATA_CHARS} characters '
                                f'and {MAX_METADATA_DEPTH} levels deep.')
         return metadata

@@ -41,14 +41,26 @@ NEGATIONS = {"not", "never", "n't", "no", "dont", "don't", "didnt", "wont", "nt"
 # ...unless the negation is about stopping ("can't stop thinking about killing myself").
 NOT_A_NEGATION_AFTER = {"stop", "help", "wait", "resist", "quit", "shake", "stand", "take"}
 NEGATION_WINDOW = 3
+# "won't open her eyes", "can't wake him": before an overdose's sign the negation is the
+# sign itself, not a denial
+SIGN_WORDS = {"open", "opening", "wake", "waking", "breathe", "breathing", "respond", "responding", "answer",
+              "answering", "move", "moving"}
 # First-person words near risk wording: the writer speaks of their own risk.
 FIRST_PERSON = {"i", "i'm", "im", "me", "myself", "i've", "ive", "i'll", "ill", "i'd", "mine"}
 
 
+# A negation denies only within its own clause: "you don't feel anything if you take
+# enough sleeping tablets" denies the feeling, not the amount.
+CLAUSE_STARTS = {"if", "when", "because", "cause", "cos", "but", "so", "then", ".", ";"}
+
+
 def _negated(doc, span) -> bool:
-    window = doc[max(0, span.start - NEGATION_WINDOW):span.start]
-    if any(t.lower_ in NEGATIONS for t in span):
+    if any(t.lower_ in NEGATIONS for t in span) or span[0].lower_ in SIGN_WORDS | CLAUSE_STARTS:
         return False  # the wording itself is negative: "don't want to live"
+    window = doc[max(0, span.start - NEGATION_WINDOW):span.start]
+    breaks = [i for i, t in enumerate(window) if t.lower_ in CLAUSE_STARTS]
+    if breaks:
+        window = window[breaks[-1] + 1:]
     for index, token in enumerate(window):
         if token.lower_ in NEGATIONS:
             after = {t.lower_ for t in window[index + 1:]}
@@ -165,6 +177,8 @@ class Context:
 
     def __init__(self, doc, found: Dict[str, List]) -> None:
         self.doc = doc
+        # "it's not getting better", "no reason to keep trying": a negated hope is none
+        found = {**found, "positive": [s for s in found["positive"] if not _negated(doc, s)]}
         self.found = found
         self.idiom_tokens = _covered(found["idiom"])
         # A long post mixes times and topics: past, question and story markers count for
@@ -202,12 +216,20 @@ class Context:
             return NONE
         return CRISIS
 
+    def denied(self) -> bool:
+        """A denial of crisis wording ("not suicidal, just asking about EMDR") holds
+        against the crisis classifier, unless something happens now ("not trying to die, I
+        just took extra morphine and can barely breathe"). The distress classifier still
+        counts: "not suicidal, just tired of everything" is asked about."""
+        return self.negated_only and not (self.found["urgent"] or self.found["hint_overdose_now"])
+
     def classifier_may_count(self, tier: str) -> bool:
         """Whether a classifier's crisis or distress may count for this message.
 
-        Never for a topic question, a past risk, a story, a denial or a life-affirming
-        line, nor for a figure of speech. `tier=CRISIS` asks for a risk word too, where the
-        classifier is unsure: it confuses "I want to live my best life" with its opposite.
+        Never for a topic question, a past risk, a story or a life-affirming line, nor
+        for a figure of speech; a crisis not after a denial. `tier=CRISIS` asks for a risk
+        word too, where the classifier is unsure: it confuses "I want to live my best life"
+        with its opposite.
         """
         # In a long post a question at the end says nothing of the sentence that carries the
         # risk, and the classifier reads the whole post: there, only the patterns judge topics.
@@ -215,11 +237,10 @@ class Context:
         topic = self.topic and short
         # likewise everyday stress: one mention of the bills says nothing of a long post's risk
         everyday = self.found["everyday"] and short
-        # A denial counts unless something happens now: "not trying to die, I just took extra
-        # morphine and can barely breathe"
-        denial = self.negated_only and not (self.found["urgent"] or self.found["hint_overdose_now"])
-        if (topic or self.recovered or self.found["positive"] or everyday or denial
+        if (topic or self.recovered or self.found["positive"] or everyday
                 or self.found["symptom_question"]):
+            return False
+        if tier == CRISIS and self.denied():
             return False
         cues = [s for s in self.found["cue"] if s.start not in self.idiom_tokens]
         if tier == CRISIS:
@@ -376,7 +397,7 @@ class RiskTriage(pattern_matching.RuleNet):
         # a means at hand ("sitting with dad's .22") carry no risk word. An unsure one is
         # asked about only beside a risk word ("book me a table for dinner tonight" shares
         # "tonight" with many crisis lines).
-        if sure:
+        if sure and not context.denied():
             return CRISIS
         if ((unsure and context.classifier_may_count(CRISIS))
                 or _confidence(message, DISTRESS_INTENT) >= float(config["distress_threshold"])

@@ -16,6 +16,7 @@ name a class of failure, never to write a pattern or an example from them (docs/
 """
 import argparse
 import asyncio
+import logging
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -94,7 +95,10 @@ def add_embedding_scores(data_dir: str = "data/nlu") -> None:
 
 async def parse_all(model: str, texts: List[str]) -> List[dict]:
     from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
 
+    # Rasa logs each parse, text included, at debug level: held-out texts stay out of logs.
+    configure_structlog(logging.WARNING)
     agent = Agent.load(model)
     return [await agent.parse_message(text) for text in texts]
 

@@ -221,3 +221,61 @@ def test_frustration_at_things_and_acceptance_are_no_alarm(text):
                                   "i'm going to strangle him when he walks in"])
 def test_the_same_verbs_at_a_person_are_still_a_crisis(text):
     assert triage(text)["tier"] == "crisis"
+
+
+@pytest.mark.parametrize("text", ["my brother had vodka and his sleeping pills and won't open his eyes",
+                                  "took my codeine with gin and now i can't open my eyes properly"])
+def test_a_negated_sign_of_an_overdose_is_the_sign_not_a_denial(text):
+    risk = triage(text)
+    assert risk["tier"] == "crisis" and "overdose_now" in risk["kinds"], risk
+
+
+def test_a_negation_denies_only_in_its_own_clause():
+    # "don't" belongs to "hurt", not to the amount asked about
+    risk = triage("does it not hurt if you swallow enough painkillers at once")
+    assert risk["tier"] == "crisis", risk
+    # inside the same clause the denial stands
+    assert triage("i'm not going to kill myself")["tier"] != "crisis"
+
+
+def test_a_negated_hope_is_no_life_affirming_line():
+    # "not getting better" must not clear the classifier as "getting better" would
+    assert triage("five years on and it's not getting better, this is just me now", [("distress", 0.9)])["tier"] == "distress"
+    assert triage("therapy is working and i'm getting better every week", [("distress", 0.9)])["tier"] == "none"
+
+
+def test_someone_elses_pride_is_no_life_affirming_line():
+    # a parent ringing round to say they are proud may be a farewell
+    assert triage("mum phoned us all to say she was proud of us and then went quiet", [("crisis", 0.99)])["tier"] == "crisis"
+    assert triage("so proud of myself for going to the shops alone", [("crisis", 0.99)])["tier"] == "none"
+
+
+def test_a_road_is_no_restaurant_booking():
+    assert triage("crashed into the central reservation on purpose last week", [("crisis", 0.99)])["tier"] == "crisis"
+    assert triage("can you make a reservation for two tonight", [("crisis", 0.99)])["tier"] == "none"
+
+
+def test_a_denial_holds_against_a_crisis_guess_but_not_against_distress():
+    denial = "not suicidal, just asking how therapy works"
+    assert triage(denial, [("crisis", 0.99)])["tier"] == "none"
+    assert triage("not suicidal, just so low all the time", [("distress", 0.8)])["tier"] == "distress"
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("how high is the bridge over the bypass", "suicide"),
+    ("how long would it take for a body to be found up on the moors", "suicide"),
+    ("kept all i need in the wardrobe for when everyone's out", None),
+])
+def test_method_and_means_wording(text, kind):
+    risk = triage(text)
+    if kind is None:
+        assert risk["tier"] == "none", risk  # "all i need" is not "everything i need in the <place>"
+    else:
+        assert risk["tier"] == "crisis" and kind in risk["kinds"], risk
+
+
+@pytest.mark.parametrize("text", ["lying awake wondering what it'd be like to not exist",
+                                  "i genuinely can't see a future where i'm ok",
+                                  "barely getting out of bed since the inquest"])
+def test_more_distress_wording_gets_the_check_in(text):
+    assert triage(text)["tier"] == "distress"

@@ -1,16 +1,17 @@
-"""The patient-facing channels: Rasa's REST and socket.io channels, guarded.
+"""The patient-facing REST channel, guarded, and the guard the website chat shares.
 
-Both pass every message through `message_guard.clean_text`, and make sure that every
-message gets a reply (`safe_reply`). The REST channel also answers malformed requests
-with a clear 400 instead of a 500.
+Every message passes through `message_guard.clean_text` and gets a reply (`safe_reply`);
+malformed requests get a clear 400 instead of a 500. Rasa's socket.io channel is not
+offered: nothing here uses it, and without a token bound to the sender any client that
+knows a session id could join its room and read its replies.
 """
+import asyncio
 import json
 import logging
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
-from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 from sanic.exceptions import InvalidUsage
 from sanic.request import Request
@@ -25,6 +26,9 @@ MAX_SENDER_CHARS = 128
 # object made the store's write raise and the turn was lost).
 MAX_METADATA_CHARS = 2000
 MAX_METADATA_DEPTH = 5
+# Sanic reads up to 100 MB by default. A 20,000-character message (message_guard's cut)
+# written as JSON escapes fits well inside this; anything bigger gets a 413 unread.
+MAX_BODY_BYTES = 128 * 1024
 
 
 def _deeper_than(value, limit: int) -> bool:
@@ -65,12 +69,22 @@ class GuardedChannel:
             if output.sent == 0 and self._app is not None:
                 await send_fallback(self._app.ctx.agent, message.sender_id, output.inner, reason)
 
-        return handle
+        async def shielded(message: UserMessage) -> None:
+            # A patient who closes the page mid-turn still has the turn run and stored.
+            try:
+                await asyncio.shield(handle(message))
+            except asyncio.CancelledError:
+                # Not re-raised: Rasa's REST channel would log the message's text for it.
+                logger.warning("The request for a message from %s ended before the reply; the turn goes on",
+                               message.sender_id)
+
+        return shielded
 
     def remember_app(self, blueprint: Blueprint) -> Blueprint:
         @blueprint.listener("before_server_start")
         async def remember(app, _loop) -> None:
             self._app = app
+            app.config.REQUEST_MAX_SIZE = MAX_BODY_BYTES
 
         return blueprint
 
@@ -123,15 +137,6 @@ class PatientRestInput(GuardedChannel, RestInput):
             raise InvalidUsage(f'"metadata" must be at most {MAX_METADATA_CHARS} characters '
                                f'and {MAX_METADATA_DEPTH} levels deep.')
         return metadata
-
-    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
-        return self.remember_app(super().blueprint(self.guarded(on_new_message)))
-
-
-class PatientSocketIOInput(GuardedChannel, SocketIOInput):
-    @classmethod
-    def name(cls) -> Text:
-        return "socketio"
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         return self.remember_app(super().blueprint(self.guarded(on_new_message)))

@@ -23,10 +23,11 @@ def clean_text(text: Optional[str]) -> Tuple[str, dict]:
     """Return the text Rasa should process, and notes for the transcript's metadata."""
     notes: dict = {}
     text = "" if text is None else str(text)
+    # cut before any other work: normalising a huge text first cost seconds on the event loop
+    if len(text.strip()) > MAX_MESSAGE_CHARS:
+        notes["truncated_from_chars"] = len(text.strip())
+        text = text.strip()[:MAX_MESSAGE_CHARS]
     text = _CONTROL.sub(" ", unicodedata.normalize("NFC", text)).strip()
-    if len(text) > MAX_MESSAGE_CHARS:
-        notes["truncated_from_chars"] = len(text)
-        text = text[:MAX_MESSAGE_CHARS]
     if text.startswith("/") and text.lower() not in ALLOWED_COMMANDS:
         notes["intent_shortcut_removed"] = True
         text = _LEADING_SLASHES.sub("", text).strip()

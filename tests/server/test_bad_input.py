@@ -1,4 +1,5 @@
 """Odd input gets a sensible reply or a clear 4xx, never a 500, and the turn is stored."""
+import json
 import sqlite3
 import uuid
 
@@ -6,6 +7,7 @@ import pytest
 import requests
 
 import content
+from addons.channels import MAX_BODY_BYTES
 from addons.message_guard import MAX_MESSAGE_CHARS
 
 ODD_MESSAGES = {
@@ -95,3 +97,22 @@ def test_a_channel_name_in_the_body_is_not_stored_and_the_conversation_is_listed
     with sqlite3.connect(servers.db) as db:
         listed = db.execute("SELECT channel FROM review_conversations WHERE sender_id = ?", (sender,)).fetchall()
     assert listed == [("rest",)]
+
+
+@pytest.mark.parametrize("path", ["/webhooks/rest/webhook", "/chat/webhook"])
+def test_an_oversized_body_is_refused_unread(servers, path):
+    body = {"sender": f"big-{uuid.uuid4()}", "message": "a" * (MAX_BODY_BYTES + 1)}
+    response = requests.post(f"http://localhost:{servers.rasa_port}{path}", json=body, timeout=30)
+    assert response.status_code == 413
+    assert servers.events(body["sender"]) == []
+
+
+def test_a_message_just_under_the_cut_in_json_escapes_still_fits():
+    # the body limit must not refuse what the message guard would keep
+    assert len(json.dumps({"message": "\u00e9" * MAX_MESSAGE_CHARS, "sender": "x" * 128})) < MAX_BODY_BYTES
+
+
+def test_there_is_no_socketio_endpoint(servers):
+    response = requests.get(f"http://localhost:{servers.rasa_port}/socket.io/",
+                            params={"EIO": "4", "transport": "polling"}, timeout=30)
+    assert response.status_code == 404

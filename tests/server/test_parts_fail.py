@@ -1,4 +1,5 @@
 """With the action server stopped or hanging, every message still gets a safe reply."""
+import json
 import socket
 import time
 import uuid
@@ -85,3 +86,20 @@ def test_slow_action_server_times_out_to_the_crisis_resources(actions_hang):
 def test_slow_action_server_times_out_to_an_apology(actions_hang):
     replies = texts(actions_hang.send("what is cbt"))
     assert replies[0].startswith("Sorry") and content.referral() in replies
+
+
+def test_a_request_that_ends_mid_turn_loses_no_turn_and_logs_no_text(actions_hang):
+    # The action server hangs, so the turn outlasts the patient's connection.
+    sender, text = f"gone-{uuid.uuid4()}", f"what is cbt {uuid.uuid4().hex}"
+    body = json.dumps({"sender": sender, "message": text}).encode()
+    with socket.create_connection(("127.0.0.1", actions_hang.rasa_port)) as client:
+        client.sendall(b"POST /webhooks/rest/webhook HTTP/1.1\r\nHost: localhost\r\n"
+                       b"Content-Type: application/json\r\nContent-Length: " + str(len(body)).encode()
+                       + b"\r\n\r\n" + body)
+        time.sleep(1)
+    deadline = time.monotonic() + TIMEOUT_SECONDS + 20
+    while time.monotonic() < deadline and "bot" not in [k for k, _ in actions_hang.events(sender)]:
+        time.sleep(0.5)
+    kinds = [k for k, _ in actions_hang.events(sender)]
+    assert "user" in kinds and "bot" in kinds, kinds
+    assert text not in (actions_hang.tmp / "rasa.log").read_text(encoding="utf-8", errors="replace")

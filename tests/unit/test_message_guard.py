@@ -34,3 +34,16 @@ def test_very_long_text_is_cut_and_noted():
 
 def test_ordinary_text_is_unchanged():
     assert clean_text("Are opioids used for PTSD? 🙂") == ("Are opioids used for PTSD? 🙂", {})
+
+
+def test_a_huge_text_is_cut_before_it_is_normalised(monkeypatch):
+    # normalising 100 MB first stalled every patient on the event loop
+    import unicodedata
+
+    from addons import message_guard
+
+    seen, normalize = [], unicodedata.normalize
+    monkeypatch.setattr(message_guard.unicodedata, "normalize",
+                        lambda form, text: seen.append(len(text)) or normalize(form, text))
+    clean_text("1 2 3 " * MAX_MESSAGE_CHARS)
+    assert seen and max(seen) <= MAX_MESSAGE_CHARS

@@ -279,3 +279,31 @@ def test_method_and_means_wording(text, kind):
                                   "barely getting out of bed since the inquest"])
 def test_more_distress_wording_gets_the_check_in(text):
     assert triage(text)["tier"] == "distress"
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("going to drink the bleach once the kids are asleep", "suicide"),
+    ("ran over my wrist with a razor in the shower", "self_harm"),
+    ("i'm going to kill my sergeant on monday", "harm_others"),
+    ("my aunt keeps saying she wants to die for days now", "suicide"),
+])
+def test_wording_from_the_classes_round_7_missed(text, kind):
+    risk = triage(text)
+    assert risk["tier"] == "crisis" and kind in risk["kinds"], risk
+
+
+@pytest.mark.parametrize("text", ["this cake is to die for",
+                                  "if i hear that ringtone one more time i'll scream",
+                                  "my dad dancing was so cringe i wanted to die",
+                                  "the commute will be the death of me"])
+def test_annoyance_and_embarrassment_are_figures_of_speech(text):
+    assert triage(text, [("crisis", 0.99)])["tier"] == "none"
+
+
+@pytest.mark.parametrize("text", ["i feel entirely flat most days",
+                                  "i can't see how any of it could improve",
+                                  "honestly barely living at the moment",
+                                  "i miss her so much it aches",
+                                  "there's no real reason to get up anymore"])
+def test_quiet_distress_gets_the_check_in(text):
+    assert triage(text)["tier"] == "distress"

@@ -119,12 +119,22 @@ class EventStatements:
         self.insert = events.insert()
 
 
+def _owner_only(url) -> None:
+    """An SQLite file holds what patients wrote: readable by the service's account only
+    (SQLite gives its journal files the same mode)."""
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        path = Path(url.database)
+        if path.exists():
+            path.chmod(0o600)
+
+
 class RedactingSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args, host: Optional[Text] = None, **kwargs) -> None:
         # Rasa passes the endpoint's url as `host`: None when endpoints.yml gives none.
         super().__init__(*args, host=host or database_url(), **kwargs)
         self._reconnecting_engine()
         review_schema.create(self.engine)
+        _owner_only(self.engine.url)
         self._statements = EventStatements(self.SQLEvent.__table__)
         self.health = StorageHealth()
         health_registry.watch(self)

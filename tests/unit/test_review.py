@@ -13,7 +13,7 @@ from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from review import accounts, schema, sessions
-from review.export import to_csv, to_json
+from review.export import neutralise, to_csv, to_json
 from review.filters import Filters, FilterError, decode_cursor, encode_cursor, page
 from review.summary import catch_up
 from tests import review_data
@@ -156,6 +156,14 @@ def test_csv_cells_cannot_become_formulas(url):
         text = to_csv(connection, Filters())
     store.engine.dispose()
     assert "'=HYPERLINK(1)" in text
+    # empty cells stay empty (a quote was written into every one)
+    assert ",'," not in text and not text.rstrip().endswith("'")
+
+
+@pytest.mark.parametrize("value, cell", [("=1+1", "'=1+1"), ("\t=1+1", "'\t=1+1"), ("\r@x", "'\r@x"),
+                                         ("-3", "'-3"), ("", ""), ("plain", "plain"), (None, None)])
+def test_a_cell_is_neutralised_only_where_a_spreadsheet_would_run_it(value, cell):
+    assert neutralise(value) == cell
 
 
 def test_retention_deletes_the_review_rows_with_the_conversation(engine, url):

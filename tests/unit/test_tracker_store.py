@@ -248,3 +248,10 @@ def test_tracker_url_names_the_database_when_the_endpoints_give_none(tmp_path, m
     # a url in the endpoints file still wins
     store = RedactingSQLTrackerStore(domain=Domain.empty(), host=f"sqlite:///{tmp_path}/given.db")
     assert _url(store) == f"sqlite:///{tmp_path}/given.db"
+
+
+def test_the_sqlite_file_is_readable_by_its_owner_only(tmp_path):
+    path = tmp_path / "private.db"
+    path.touch(mode=0o644)
+    RedactingSQLTrackerStore(domain=Domain.empty(), host=f"sqlite:///{path}")
+    assert path.stat().st_mode & 0o077 == 0

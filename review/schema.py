@@ -45,6 +45,14 @@ staff = sa.Table(
     sa.Column("created_at", sa.Float, nullable=False),
 )
 
+# A disabled account can neither log in nor use a session it had. A table of its own, so
+# that databases made before it need no change to review_staff.
+disabled = sa.Table(
+    "review_staff_disabled", metadata,
+    sa.Column("staff_id", sa.Integer, primary_key=True),
+    sa.Column("at", sa.Float, nullable=False),
+)
+
 sessions = sa.Table(
     "review_sessions", metadata,
     # only a hash of the cookie's token is stored: a copy of the database opens no session

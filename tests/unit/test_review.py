@@ -121,6 +121,46 @@ def test_accounts_hash_with_argon2(engine):
             accounts.create(connection, "sam <script>", "a long enough password")
 
 
+def test_a_disabled_account_cannot_log_in_and_loses_its_sessions(engine):
+    with engine.begin() as connection:
+        staff_id = accounts.create(connection, "robin", "a long enough password")
+        token = sessions.start(connection, staff_id)
+        accounts.disable(connection, "robin")
+        assert accounts.verify(connection, "robin", "a long enough password") is None
+        assert sessions.find(connection, token) is None
+        accounts.enable(connection, "robin")
+        assert accounts.verify(connection, "robin", "a long enough password") == staff_id
+        with pytest.raises(accounts.AccountError, match="no account"):
+            accounts.disable(connection, "nobody")
+
+
+def test_a_new_password_replaces_the_old_and_ends_the_sessions(engine):
+    with engine.begin() as connection:
+        staff_id = accounts.create(connection, "lee", "the first long password")
+        token = sessions.start(connection, staff_id)
+        accounts.set_password(connection, "lee", "the second long password")
+        assert accounts.verify(connection, "lee", "the first long password") is None
+        assert accounts.verify(connection, "lee", "the second long password") == staff_id
+        assert sessions.find(connection, token) is None
+        with pytest.raises(accounts.AccountError, match="12 characters"):
+            accounts.set_password(connection, "lee", "short")
+
+
+def test_the_accounts_command_disables_enables_and_lists(url):
+    assert accounts.main(["--url", url, "disable", "nobody"]) == 2
+    engine = schema.engine_for(url)
+    schema.create(engine)
+    with engine.begin() as connection:
+        accounts.create(connection, "jo", "a long enough password")
+    engine.dispose()
+    assert accounts.main(["--url", url, "disable", "jo"]) == 0
+    engine = schema.engine_for(url)
+    with engine.connect() as connection:
+        assert accounts.verify(connection, "jo", "a long enough password") is None
+    engine.dispose()
+    assert accounts.main(["--url", url, "enable", "jo"]) == 0
+
+
 def test_failed_logins_wait_longer_each_time(engine):
     with engine.begin() as connection:
         waits = []

@@ -389,3 +389,16 @@ def test_only_a_channel_name_that_fits_the_column_is_summarised(channel, stored)
     summary.add([(1, {"event": "user", "timestamp": 1.0, "text": "hi", "input_channel": channel,
                       "parse_data": {"intent": {"name": "greet", "confidence": 0.9}}})])
     assert summary.row()["channel"] == stored
+
+
+def test_the_audit_log_can_only_grow(engine):
+    from review import audit
+
+    with engine.begin() as connection:
+        audit.write(connection, None, "login_failed", detail={"name": "x"})
+    for statement in (sa.update(schema.audit).values(action="changed"), sa.delete(schema.audit)):
+        with pytest.raises(sa.exc.DatabaseError, match="append-only"):
+            with engine.begin() as connection:
+                connection.execute(statement)
+    with engine.connect() as connection:
+        assert connection.execute(sa.select(schema.audit.c.action)).scalars().all() == ["login_failed"]

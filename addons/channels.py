@@ -12,12 +12,14 @@ from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
-from sanic import Blueprint
+from sanic import Blueprint, response
 from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 
 from addons.message_guard import clean_text
+from addons.rate_limit import THROTTLED_MESSAGE, CrisisWording, SenderLimiter
 from addons.safe_reply import WatchedOutput, send_fallback
+from content import emergency_number
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +48,9 @@ def _deeper_than(value, limit: int) -> bool:
 
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+# One limiter for every patient channel: a sender is the same person on both webhooks.
+LIMITER = SenderLimiter()
+CRISIS_WORDING = CrisisWording()
 
 
 class GuardedChannel:
@@ -81,10 +86,28 @@ class GuardedChannel:
         return shielded
 
     def remember_app(self, blueprint: Blueprint) -> Blueprint:
+        """The app for the fallback reply, the body limit, and the per-sender rate limit."""
         @blueprint.listener("before_server_start")
         async def remember(app, _loop) -> None:
             self._app = app
             app.config.REQUEST_MAX_SIZE = MAX_BODY_BYTES
+
+        @blueprint.middleware("request")
+        async def throttle(request: Request):
+            if request.method != "POST":
+                return None
+            try:
+                body = request.json
+            except Exception:  # the handler answers a body that is not JSON with its 400
+                return None
+            sender, text = (body.get("sender"), body.get("message")) if isinstance(body, dict) else (None, None)
+            if not isinstance(sender, str) or LIMITER.allow(sender):
+                return None
+            if isinstance(text, str) and CRISIS_WORDING.found(clean_text(text)[0]):
+                return None  # a crisis is never refused
+            logger.warning("Rate limit: a message from %s was refused", sender)
+            return response.json({"error": "too_many_messages", "text": THROTTLED_MESSAGE.format(
+                emergency=emergency_number())}, status=429)
 
         return blueprint
 

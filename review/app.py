@@ -52,6 +52,7 @@ def create_app(url: str = None, name: str = "review") -> Sanic:
     app = Sanic(name)
     # forms here are a tag or a note: refuse anything bigger before reading it
     app.config.REQUEST_MAX_SIZE = 64 * 1024
+    app.config.PROXIES_COUNT = settings.proxies_count()
     app.ctx.engine = schema.engine_for(url or settings.database_url())
     schema.create(app.ctx.engine)
     catch_up(app.ctx.engine)
@@ -144,7 +145,8 @@ def create_app(url: str = None, name: str = "review") -> Sanic:
             return error("Log in from the review pages.", 403)
         name = (request.form.get("name") or "").strip()[:64]
         password = request.form.get("password") or ""
-        ip = request.ip or "unknown"
+        # the client named by the trusted proxies (settings.proxies_count), else the peer
+        ip = request.remote_addr or request.ip or "unknown"
         target = _safe_next(request.form.get("next"))
         with app.ctx.engine.begin() as connection:
             wait = sessions.wait_seconds(connection, name, ip)

@@ -66,6 +66,17 @@ def _record(row: dict) -> dict:
     return record
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (a tab or a carriage
+# return before it counts too).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """A cell a spreadsheet cannot run: a leading quote before a formula start, and
+    nothing added to an empty cell."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
 def to_csv(connection, filters: Filters, limit: Optional[int] = None) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS)
@@ -74,8 +85,7 @@ def to_csv(connection, filters: Filters, limit: Optional[int] = None) -> str:
         record = _record(row)
         for key in ("intents", "actions", "tags", "risk"):
             record[key] = " ".join(record[key])
-        # a spreadsheet runs a cell that starts with = + - @ as a formula
-        record = {k: ("'" + v if isinstance(v, str) and v[:1] in "=+-@" else v) for k, v in record.items()}
+        record = {k: neutralise(v) for k, v in record.items()}
         writer.writerow(record)
     return out.getvalue()
 

@@ -45,6 +45,14 @@ staff = sa.Table(
     sa.Column("created_at", sa.Float, nullable=False),
 )
 
+# A disabled account can neither log in nor use a session it had. A table of its own, so
+# that databases made before it need no change to review_staff.
+disabled = sa.Table(
+    "review_staff_disabled", metadata,
+    sa.Column("staff_id", sa.Integer, primary_key=True),
+    sa.Column("at", sa.Float, nullable=False),
+)
+
 sessions = sa.Table(
     "review_sessions", metadata,
     # only a hash of the cookie's token is stored: a copy of the database opens no session
@@ -93,8 +101,31 @@ audit = sa.Table(
 PER_CONVERSATION = (conversations, labels, tags, notes)
 
 
+# The audit log can only grow: the database refuses to change or delete a row, whatever
+# the app (or a bug in it) asks. Whoever owns the database can still drop the trigger; a
+# role with INSERT alone on review_audit closes that too (docs/reviewing.md).
+_APPEND_ONLY = {
+    "sqlite": [
+        """CREATE TRIGGER IF NOT EXISTS review_audit_no_update BEFORE UPDATE ON review_audit
+           BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+        """CREATE TRIGGER IF NOT EXISTS review_audit_no_delete BEFORE DELETE ON review_audit
+           BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+    ],
+    "postgresql": [
+        """CREATE OR REPLACE FUNCTION review_audit_append_only() RETURNS trigger AS $$
+           BEGIN RAISE EXCEPTION 'the audit log is append-only'; END; $$ LANGUAGE plpgsql""",
+        "DROP TRIGGER IF EXISTS review_audit_append_only ON review_audit",
+        """CREATE TRIGGER review_audit_append_only BEFORE UPDATE OR DELETE ON review_audit
+           FOR EACH ROW EXECUTE FUNCTION review_audit_append_only()""",
+    ],
+}
+
+
 def create(engine) -> None:
     metadata.create_all(engine)
+    with engine.begin() as connection:
+        for statement in _APPEND_ONLY.get(engine.dialect.name, []):
+            connection.execute(sa.text(statement))
 
 
 def engine_for(url: str):

@@ -13,7 +13,7 @@ from typing import Optional
 
 import sqlalchemy as sa
 
-from review import schema, settings
+from review import accounts, schema, settings
 
 COOKIE = "review_session"
 # After the n-th failed login in a row, the next try waits 2**(n-1) seconds, up to this.
@@ -51,7 +51,7 @@ def find(connection, token: Optional[str]) -> Optional[Session]:
         .where(s.token_hash == _hash(token))
     ).first()
     now = time.time()
-    if row is None:
+    if row is None or accounts.is_disabled(connection, row.staff_id):
         return None
     if row.expires_at <= now:
         connection.execute(sa.delete(schema.sessions).where(s.token_hash == row.token_hash))

@@ -17,6 +17,14 @@ def session_minutes() -> float:
     return float(os.environ.get("REVIEW_SESSION_MINUTES") or 30)
 
 
+def proxies_count() -> int:
+    """How many reverse proxies in front of the pages may be trusted to name the client in
+    X-Forwarded-For. 0 (the default) trusts none: the header is ignored, since anyone can
+    send it, and behind a proxy every staff member shares its address for the login
+    back-off."""
+    return int(os.environ.get("REVIEW_PROXIES_COUNT") or 0)
+
+
 def secure_cookies() -> bool:
     # Off only for plain-HTTP loopback use; behind an HTTPS proxy set REVIEW_SECURE_COOKIES=1.
     return os.environ.get("REVIEW_SECURE_COOKIES", "0") == "1"

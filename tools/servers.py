@@ -56,6 +56,9 @@ class Servers:
             "SANIC_HOST": "127.0.0.1",  # the action server on loopback, as `make run`
             "RASA_TELEMETRY_ENABLED": "false",
             "CORS_ORIGINS": self.cors_origins,
+            # Tests, load runs and benchmarks send far faster than a person types: the
+            # per-sender limit is off unless a test turns it on (tests/server/test_rate_limit.py).
+            "RATE_LIMIT_PER_MINUTE": "0",
             **(env or {}),
         }
         self.processes = {}

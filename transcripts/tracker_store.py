@@ -44,6 +44,8 @@ STRUCTURAL_KEYS = frozenset({
     "template_name", "action_name", "intent_name",
 })
 CONNECT_TIMEOUT_SECONDS = 5
+# The health route is public: however often it is asked, at most one probe write a second.
+PROBE_EVERY_SECONDS = 1.0
 # Where conversations go when neither endpoints.yml nor TRACKER_URL names a database: the
 # same file as the Makefile's default TRACKER_URL, which the review pages and retention read.
 DEFAULT_DATABASE = Path(__file__).resolve().parent.parent / "var" / "conversations.db"
@@ -119,14 +121,25 @@ class EventStatements:
         self.insert = events.insert()
 
 
+def _owner_only(url) -> None:
+    """An SQLite file holds what patients wrote: readable by the service's account only
+    (SQLite gives its journal files the same mode)."""
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        path = Path(url.database)
+        if path.exists():
+            path.chmod(0o600)
+
+
 class RedactingSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args, host: Optional[Text] = None, **kwargs) -> None:
         # Rasa passes the endpoint's url as `host`: None when endpoints.yml gives none.
         super().__init__(*args, host=host or database_url(), **kwargs)
         self._reconnecting_engine()
         review_schema.create(self.engine)
+        _owner_only(self.engine.url)
         self._statements = EventStatements(self.SQLEvent.__table__)
         self.health = StorageHealth()
+        self._probed_at = None
         health_registry.watch(self)
 
     def _reconnecting_engine(self) -> None:
@@ -234,7 +247,14 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             raise
 
     def probe(self) -> dict:
-        """Try a write that is rolled back, record the result, and report the health."""
+        """Try a write that is rolled back, record the result, and report the health.
+
+        At most one write every PROBE_EVERY_SECONDS: a flood of requests must not load the
+        database. Between probes the report still follows every turn's own write."""
+        now = time.monotonic()
+        if self._probed_at is not None and now - self._probed_at < PROBE_EVERY_SECONDS:
+            return self.health.report()
+        self._probed_at = now
         try:
             with self.session_scope() as session:
                 session.add(self.SQLEvent(sender_id="health-probe", type_name="probe",

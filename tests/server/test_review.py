@@ -291,3 +291,16 @@ def test_failed_logins_are_slowed(review):
     time.sleep(2.2)
     assert client.login("sam", PASSWORD).status_code == 303
     assert client.get("/").status_code == 200
+
+
+def test_the_audit_log_refuses_changes_on_this_database(review, staff):
+    staff.get("/")
+    engine = sa.create_engine(review.url)
+    try:
+        for statement in (sa.update(schema.audit).values(action="changed"), sa.delete(schema.audit)):
+            with pytest.raises(sa.exc.DatabaseError, match="append-only"):
+                with engine.begin() as connection:
+                    connection.execute(statement)
+    finally:
+        engine.dispose()
+    assert _audit(review, "login")

@@ -9,6 +9,7 @@ What happens, and what docs/transcripts-and-privacy.md documents:
 - when the database is back, the health endpoint answers 200 again but keeps counting
   the failed writes, and the next turn is stored after the turns from before the outage.
 """
+import time
 import uuid
 
 import psycopg2
@@ -19,6 +20,7 @@ from tests import safety
 from tests.safety import texts
 from tests.server.conftest import transcript_rasa
 from tests.server.throwaway_postgres import throwaway_postgres
+from transcripts.tracker_store import PROBE_EVERY_SECONDS
 
 THROWAWAY_PORT = 5445
 
@@ -65,6 +67,7 @@ def test_database_outage_mid_conversation(on_postgres, postgres):
     assert on_postgres.storage_health()[0] == 200
 
     postgres.stop()
+    time.sleep(PROBE_EVERY_SECONDS)  # the health route probes at most this often
     try:
         status, report = on_postgres.storage_health()
         assert (status, report["status"]) == (503, "failing")
@@ -82,6 +85,7 @@ def test_database_outage_mid_conversation(on_postgres, postgres):
     finally:
         postgres.start()
 
+    time.sleep(PROBE_EVERY_SECONDS)
     status, report = on_postgres.storage_health()
     assert (status, report["status"]) == (200, "ok")
     lost = report["failed_writes"]

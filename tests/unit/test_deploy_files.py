@@ -70,9 +70,12 @@ def test_compose_sets_only_variables_the_project_reads():
         env = service["environment"]
         assert set(env) <= allowed, set(env) - allowed
         assert env["TRACKER_URL"].startswith("postgresql://")
-        assert env["LOCK_STORE_URL"].startswith("redis://redis:")
+        assert env["LOCK_STORE_URL"].startswith("redis://:${REDIS_PASSWORD") and "@redis:6379/" in env["LOCK_STORE_URL"]
         assert env["ACTION_ENDPOINT_URL"] == "http://actions:5055/webhook"
+        # published on this host's loopback only: the load balancer in front is the way in
+        assert all(port.startswith("127.0.0.1:") for port in service["ports"])
     assert "environment" not in services["actions"]
+    assert "--requirepass" in services["redis"]["command"]
 
 
 def test_helm_values_set_only_variables_the_project_reads():

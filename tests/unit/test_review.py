@@ -13,7 +13,7 @@ from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from review import accounts, schema, sessions
-from review.export import to_csv, to_json
+from review.export import neutralise, to_csv, to_json
 from review.filters import Filters, FilterError, decode_cursor, encode_cursor, page
 from review.summary import catch_up
 from tests import review_data
@@ -121,6 +121,46 @@ def test_accounts_hash_with_argon2(engine):
             accounts.create(connection, "sam <script>", "a long enough password")
 
 
+def test_a_disabled_account_cannot_log_in_and_loses_its_sessions(engine):
+    with engine.begin() as connection:
+        staff_id = accounts.create(connection, "robin", "a long enough password")
+        token = sessions.start(connection, staff_id)
+        accounts.disable(connection, "robin")
+        assert accounts.verify(connection, "robin", "a long enough password") is None
+        assert sessions.find(connection, token) is None
+        accounts.enable(connection, "robin")
+        assert accounts.verify(connection, "robin", "a long enough password") == staff_id
+        with pytest.raises(accounts.AccountError, match="no account"):
+            accounts.disable(connection, "nobody")
+
+
+def test_a_new_password_replaces_the_old_and_ends_the_sessions(engine):
+    with engine.begin() as connection:
+        staff_id = accounts.create(connection, "lee", "the first long password")
+        token = sessions.start(connection, staff_id)
+        accounts.set_password(connection, "lee", "the second long password")
+        assert accounts.verify(connection, "lee", "the first long password") is None
+        assert accounts.verify(connection, "lee", "the second long password") == staff_id
+        assert sessions.find(connection, token) is None
+        with pytest.raises(accounts.AccountError, match="12 characters"):
+            accounts.set_password(connection, "lee", "short")
+
+
+def test_the_accounts_command_disables_enables_and_lists(url):
+    assert accounts.main(["--url", url, "disable", "nobody"]) == 2
+    engine = schema.engine_for(url)
+    schema.create(engine)
+    with engine.begin() as connection:
+        accounts.create(connection, "jo", "a long enough password")
+    engine.dispose()
+    assert accounts.main(["--url", url, "disable", "jo"]) == 0
+    engine = schema.engine_for(url)
+    with engine.connect() as connection:
+        assert accounts.verify(connection, "jo", "a long enough password") is None
+    engine.dispose()
+    assert accounts.main(["--url", url, "enable", "jo"]) == 0
+
+
 def test_failed_logins_wait_longer_each_time(engine):
     with engine.begin() as connection:
         waits = []
@@ -156,6 +196,14 @@ def test_csv_cells_cannot_become_formulas(url):
         text = to_csv(connection, Filters())
     store.engine.dispose()
     assert "'=HYPERLINK(1)" in text
+    # empty cells stay empty (a quote was written into every one)
+    assert ",'," not in text and not text.rstrip().endswith("'")
+
+
+@pytest.mark.parametrize("value, cell", [("=1+1", "'=1+1"), ("\t=1+1", "'\t=1+1"), ("\r@x", "'\r@x"),
+                                         ("-3", "'-3"), ("", ""), ("plain", "plain"), (None, None)])
+def test_a_cell_is_neutralised_only_where_a_spreadsheet_would_run_it(value, cell):
+    assert neutralise(value) == cell
 
 
 def test_retention_deletes_the_review_rows_with_the_conversation(engine, url):
@@ -341,3 +389,16 @@ def test_only_a_channel_name_that_fits_the_column_is_summarised(channel, stored)
     summary.add([(1, {"event": "user", "timestamp": 1.0, "text": "hi", "input_channel": channel,
                       "parse_data": {"intent": {"name": "greet", "confidence": 0.9}}})])
     assert summary.row()["channel"] == stored
+
+
+def test_the_audit_log_can_only_grow(engine):
+    from review import audit
+
+    with engine.begin() as connection:
+        audit.write(connection, None, "login_failed", detail={"name": "x"})
+    for statement in (sa.update(schema.audit).values(action="changed"), sa.delete(schema.audit)):
+        with pytest.raises(sa.exc.DatabaseError, match="append-only"):
+            with engine.begin() as connection:
+                connection.execute(statement)
+    with engine.connect() as connection:
+        assert connection.execute(sa.select(schema.audit.c.action)).scalars().all() == ["login_failed"]

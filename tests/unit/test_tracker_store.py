@@ -103,7 +103,8 @@ def test_names_of_intents_actions_and_slots_are_not_touched():
     assert redact_event(data) == {**data, "value": "[URL]"}
 
 
-def test_a_failed_write_is_recorded_and_still_raised(store):
+def test_a_failed_write_is_recorded_and_still_raised(store, monkeypatch):
+    monkeypatch.setattr(tracker_store_module, "PROBE_EVERY_SECONDS", 0)
     with store.engine.begin() as connection:
         connection.execute("DROP TABLE events")
     assert store.probe()["status"] == "failing"
@@ -248,3 +249,18 @@ def test_tracker_url_names_the_database_when_the_endpoints_give_none(tmp_path, m
     # a url in the endpoints file still wins
     store = RedactingSQLTrackerStore(domain=Domain.empty(), host=f"sqlite:///{tmp_path}/given.db")
     assert _url(store) == f"sqlite:///{tmp_path}/given.db"
+
+
+def test_the_sqlite_file_is_readable_by_its_owner_only(tmp_path):
+    path = tmp_path / "private.db"
+    path.touch(mode=0o644)
+    RedactingSQLTrackerStore(domain=Domain.empty(), host=f"sqlite:///{path}")
+    assert path.stat().st_mode & 0o077 == 0
+
+
+def test_health_probes_write_at_most_once_a_second_however_often_asked(store, monkeypatch):
+    writes = []
+    scope = store.session_scope
+    monkeypatch.setattr(store, "session_scope", lambda: writes.append(1) or scope())
+    reports = [store.probe() for _ in range(50)]
+    assert len(writes) == 1 and all(r["status"] == "ok" for r in reports)

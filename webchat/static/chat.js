@@ -161,7 +161,8 @@
     var what = {
       unreachable: "Sorry, I can't reach the assistant right now.",
       timeout: "Sorry, the assistant didn't answer in time.",
-      empty: "Sorry, the assistant didn't send an answer."
+      empty: "Sorry, the assistant didn't send an answer.",
+      throttled: "You're sending messages faster than I can answer. Please wait a minute."
     }[kind];
     problem.textContent = "";
     var first = document.createElement("p");
@@ -213,6 +214,7 @@
       signal: controller.signal,
       cache: "no-store"
     }).then(function (response) {
+      if (response.status === 429) { throw new Error("throttled"); }
       if (!response.ok) { throw new Error("unreachable"); }
       return response.json().catch(function () { throw new Error("unreachable"); });
     }).then(function (replies) {
@@ -221,7 +223,8 @@
       }
       return replies;
     }, function (error) {
-      throw new Error(error.name === "AbortError" ? "timeout" : error.message === "empty" ? "empty" : "unreachable");
+      throw new Error(error.name === "AbortError" ? "timeout" :
+        (error.message === "empty" || error.message === "throttled") ? error.message : "unreachable");
     }).finally(function () { window.clearTimeout(timer); });
   }
 

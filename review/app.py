@@ -17,10 +17,11 @@ import jinja2
 from sanic import Sanic, response
 from sanic.exceptions import NotFound, MethodNotSupported
 
-from review import accounts, audit, records, risk, schema, sessions, settings, storage_banner
+from review import accounts, audit, records, schema, sessions, settings, storage_banner
 from review.export import render as render_export
 from review.filters import FilterError, Filters, decode_cursor, page
-from review.summary import catch_up
+from transcripts import risk_labels as risk
+from transcripts.summary import catch_up
 from review.transcript import load_events, turns
 
 HERE = Path(__file__).resolve().parent

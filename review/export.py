@@ -15,7 +15,8 @@ from typing import Iterator, List, Optional
 
 import sqlalchemy as sa
 
-from review import audit, risk, schema, settings
+from review import audit, schema, settings
+from transcripts import risk_labels as risk
 from review.filters import FLAGS, Filters, FilterError, attach_tags, select
 from review.transcript import load_events, turns
 
@@ -126,7 +127,8 @@ def main(argv=None) -> int:
         parser.error(str(error))
     engine = schema.engine_for(args.url)
     try:
-        from review.summary import catch_up
+        from transcripts.summary import catch_up
+        schema.create(engine)  # the staff app's tables, as the app makes them at start
         catch_up(engine)
         with engine.begin() as connection:
             sys.stdout.write(render(connection, filters, args.format))

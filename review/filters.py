@@ -10,7 +10,8 @@ from typing import Mapping, Optional, Tuple
 
 import sqlalchemy as sa
 
-from review import risk as risk_labels, schema
+from review import schema
+from transcripts import risk_labels
 
 FLAGS = ("crisis", "low_confidence", "action_failure", "unwarned")
 TEXT_FIELDS = ("intent", "action", "tag", "q")
@@ -33,7 +34,7 @@ class Filters:
     action: str = ""
     tag: str = ""
     q: str = ""
-    risk: str = ""  # a risk label name (review.risk): "crisis", "distress:burden", "about_other"
+    risk: str = ""  # a risk label name (transcripts.risk_labels): "crisis", "distress:burden", "about_other"
 
     @classmethod
     def parse(cls, values: Mapping[str, str]) -> "Filters":
@@ -105,7 +106,7 @@ class Filters:
             tags = schema.tags.c
             clauses.append(sa.exists().where(tags.sender_id == c.sender_id, tags.tag == self.tag.lower()))
         if self.q:
-            # user_text is stored lower-cased (review.summary)
+            # user_text is stored lower-cased (transcripts.summary)
             clauses.append(c.user_text.contains(self.q.lower(), autoescape=True))
         return sa.and_(sa.true(), *clauses)
 

@@ -1,41 +1,16 @@
-"""The review tables, beside Rasa's `events` in the same database.
+"""The staff app's tables, beside Rasa's `events` and the summary tables in the same
+database.
 
-`review_conversations` is one row per conversation, kept up to date by the tracker store
-on each save (review.summary), so that the list and its filters never scan `events`.
-`review_labels` holds the intents, actions and risk labels (review.risk) seen in each
-conversation, indexed for the intent, action and risk filters.
+The summary tables (`conversations`, `labels`) belong to the storage layer, which writes
+them on every turn (transcripts.summary_schema); they are named here too so that the staff
+app's modules find every table in one place.
 """
 import sqlalchemy as sa
 
-metadata = sa.MetaData()
+from transcripts.summary_schema import conversations, labels, metadata
 
-conversations = sa.Table(
-    "review_conversations", metadata,
-    sa.Column("sender_id", sa.String(255), primary_key=True),
-    sa.Column("started_at", sa.Float, nullable=False),
-    sa.Column("last_at", sa.Float, nullable=False),
-    sa.Column("turns", sa.Integer, nullable=False, default=0),
-    sa.Column("channel", sa.String(64)),
-    sa.Column("crisis", sa.Boolean, nullable=False, default=False),
-    sa.Column("low_confidence", sa.Boolean, nullable=False, default=False),
-    sa.Column("action_failure", sa.Boolean, nullable=False, default=False),
-    sa.Column("unwarned", sa.Boolean, nullable=False, default=False),
-    sa.Column("min_confidence", sa.Float),
-    # the redacted user texts, lower-cased, for the free-text search
-    sa.Column("user_text", sa.Text, nullable=False, default=""),
-    sa.Column("last_event_id", sa.Integer, nullable=False, default=0),
-    sa.Index("ix_review_conversations_started", "started_at", "sender_id"),
-    sa.Index("ix_review_conversations_crisis", "crisis", "started_at", "sender_id"),
-    sa.Index("ix_review_conversations_low", "low_confidence", "started_at", "sender_id"),
-)
-
-labels = sa.Table(
-    "review_labels", metadata,
-    sa.Column("kind", sa.String(8), primary_key=True),  # "intent", "action" or "risk"
-    sa.Column("name", sa.String(255), primary_key=True),
-    sa.Column("sender_id", sa.String(255), primary_key=True),
-    sa.Index("ix_review_labels_sender", "sender_id"),
-)
+__all__ = ["metadata", "conversations", "labels", "staff", "disabled", "sessions", "login_failures",
+           "tags", "notes", "audit", "PER_CONVERSATION", "create", "engine_for"]
 
 staff = sa.Table(
     "review_staff", metadata,

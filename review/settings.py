@@ -30,12 +30,6 @@ def secure_cookies() -> bool:
     return os.environ.get("REVIEW_SECURE_COOKIES", "0") == "1"
 
 
-# A user turn below this intent confidence counts as low confidence. The NLU fallback
-# threshold is 0.4 (config.yml) and an FAQ answer needs 0.5 (actions/faq.py): 0.5 lets
-# staff see the answers that only just passed.
-LOW_CONFIDENCE = 0.5
-
-
 def page_size() -> int:
     return int(os.environ.get("REVIEW_PAGE_SIZE") or 50)
 

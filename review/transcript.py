@@ -1,7 +1,7 @@
 """A stored conversation as turns, for the transcript page and the JSON export.
 
 Each turn: the patient's redacted text, the predicted intent with its confidence and
-the runner-up, the entities, the risk tier and kinds (review.risk), the actions run, and
+the runner-up, the entities, the risk tier and kinds (transcripts.risk_labels), the actions run, and
 each reply with its review metadata.
 A treatment answer that no warning and referral follow is marked `unwarned`.
 """
@@ -10,8 +10,8 @@ from typing import List
 
 import sqlalchemy as sa
 
-from review import risk
-from review.summary import IGNORED_ACTIONS, unwarned_answers
+from transcripts import risk_labels as risk
+from transcripts.summary import IGNORED_ACTIONS, unwarned_answers
 
 EVENTS = sa.table("events", sa.column("id"), sa.column("sender_id"), sa.column("data"))
 

@@ -5,7 +5,7 @@ transcript pages over real HTTP. A script, not a test; the target is p95 <= 300 
     .venv/bin/python -m tools.bench_review [--conversations N] [--url URL] [--port P]
 
 Events are written in bulk with the shape the tracker store writes, and the summary
-rows by the same code the tracker store runs (review.summary.Summary), since saving
+rows by the same code the tracker store runs (transcripts.summary.Summary), since saving
 100,000 conversations one turn at a time would take an hour. Results go to stdout and
 results/bench_review/results.json.
 """
@@ -20,7 +20,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from review import accounts, schema
-from review.summary import Summary
+from transcripts.summary import Summary
 from tests.server.review_server import ReviewServer
 from transcripts.tracker_store import RedactingSQLTrackerStore
 
@@ -79,8 +79,9 @@ def _conversation(rng: random.Random, started: float):
 
 
 def fill(url: str, count: int, seed: int = 1) -> None:
-    store = RedactingSQLTrackerStore(domain=None, host=url)  # creates events and review tables
+    store = RedactingSQLTrackerStore(domain=None, host=url)  # creates events and the summary tables
     table, engine = store.SQLEvent.__table__, store.engine
+    schema.create(engine)  # the staff app's tables, as the app makes them at start
     rng = random.Random(seed)
     next_id = 1
     for start in range(0, count, CHUNK):

@@ -38,7 +38,7 @@ SAMPLE_RATE = 100  # per second: enough for shares, light enough not to change t
 STEPS: List[Tuple[str, str]] = [
     ("logging", r"[(/]logging/|structlog/"),
     ("redaction", r"transcripts/redaction\.py"),
-    ("review summary (per save)", r"review/summary\.py|^_summarise "),
+    ("review summary (per save)", r"transcripts/summary\.py|^_summarise "),
     ("crisis and medication nets", r"addons/(crisis_net|medication_net|pattern_matching)\.py"),
     ("DIET (intent)", r"nlu/classifiers/diet_classifier\.py"),
     ("ResponseSelector (FAQ)", r"nlu/selectors/response_selector\.py"),

@@ -26,8 +26,7 @@ from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
-from review import schema as review_schema
-from review import summary as review_summary
+from transcripts import summary as review_summary, summary_schema
 from transcripts import health as health_registry
 from transcripts.health import StorageHealth
 from transcripts.redaction import redact
@@ -135,7 +134,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         # Rasa passes the endpoint's url as `host`: None when endpoints.yml gives none.
         super().__init__(*args, host=host or database_url(), **kwargs)
         self._reconnecting_engine()
-        review_schema.create(self.engine)
+        summary_schema.create(self.engine)
         _owner_only(self.engine.url)
         self._statements = EventStatements(self.SQLEvent.__table__)
         self.health = StorageHealth()

@@ -11,7 +11,7 @@ from actions.crisis import ActionDistressSupported
 from actions.faq import ActionAnswerFaq
 from actions.medication_safety import HIGH_RISK_INTENTS, OPENING, ActionMedicationSafety, risk_warnings
 from content.dose import find_dose
-from review.summary import unwarned_answers
+from transcripts.summary import unwarned_answers
 from review.transcript import turns
 
 MEDICATION_REFERRAL = content.medication_referral()

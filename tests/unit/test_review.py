@@ -15,7 +15,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from review import accounts, schema, sessions
 from review.export import neutralise, to_csv, to_json
 from review.filters import Filters, FilterError, decode_cursor, encode_cursor, page
-from review.summary import catch_up
+from transcripts.summary import catch_up
 from tests import review_data
 from tools.retention import delete_old_conversations
 
@@ -31,6 +31,7 @@ def engine(url):
     review_data.write(store)
     store.engine.dispose()
     engine = schema.engine_for(url)
+    schema.create(engine)  # as the staff app does at start
     yield engine
     engine.dispose()
 
@@ -192,6 +193,7 @@ def test_csv_cells_cannot_become_formulas(url):
     asyncio.run(store.save(DialogueStateTracker.from_events("=HYPERLINK(1)", [
         UserUttered("hi", parse_data={"intent": {"name": "greet", "confidence": 0.9}}),
         BotUttered("hello")])))
+    schema.create(store.engine)  # as the staff app does at start
     with store.engine.connect() as connection:
         text = to_csv(connection, Filters())
     store.engine.dispose()
@@ -256,6 +258,7 @@ def risk_engine(url):
     review_data.write(store, which=review_data.risk_conversations)
     store.engine.dispose()
     engine = schema.engine_for(url)
+    schema.create(engine)  # as the staff app does at start
     yield engine
     engine.dispose()
 
@@ -345,7 +348,7 @@ def test_exports_honour_the_risk_filter(risk_engine, url, capsys):
 
 
 def test_risk_options_come_from_the_stored_labels(risk_engine):
-    from review.risk import options
+    from transcripts.risk_labels import options
     with risk_engine.connect() as connection:
         assert options(connection) == [
             ("crisis", "crisis, any kind"), ("crisis:overdose_now", "crisis: overdose now"),
@@ -358,7 +361,7 @@ def test_risk_options_come_from_the_stored_labels(risk_engine):
 
 def test_the_pages_show_and_keep_the_risk(risk_engine):
     from review.app import TEMPLATES
-    from review.risk import options
+    from transcripts.risk_labels import options
     from review.transcript import load_events, turns
     filters = Filters.parse({"risk": "distress:isolation"})
     with risk_engine.connect() as connection:
@@ -383,7 +386,7 @@ def test_the_pages_show_and_keep_the_risk(risk_engine):
     ({}, None), ({"a": 1}, None), (["rest"], None), ("rest", "rest"), ("c" * 200, "c" * 64),
 ])
 def test_only_a_channel_name_that_fits_the_column_is_summarised(channel, stored):
-    from review.summary import Summary
+    from transcripts.summary import Summary
 
     summary = Summary()
     summary.add([(1, {"event": "user", "timestamp": 1.0, "text": "hi", "input_channel": channel,

@@ -15,7 +15,7 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from review import schema as review_schema
-from review.summary import catch_up
+from transcripts.summary import catch_up
 from transcripts import health
 from transcripts import tracker_store as tracker_store_module
 from transcripts.tracker_store import (

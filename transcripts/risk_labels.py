@@ -2,21 +2,21 @@
 
 The NLU pipeline writes `risk` into a message's parse data: {"tier": "crisis" or
 "distress", "kinds": [...], "about_other": true/false}; it is absent, or tier "none",
-for an ordinary message. The summary (review.summary) keeps each conversation's risk
+for an ordinary message. The summary (transcripts.summary) keeps each conversation's risk
 as `review_labels` rows of kind "risk", named
 
     crisis, distress                    the tier
     crisis:<kind>, distress:<kind>      e.g. crisis:overdose_now, distress:burden
     about_other                         the person at risk is someone else
 
-and the `risk` filter (review.filters) takes one of these names.
+and the staff pages' `risk` filter (review.filters) takes one of these names.
 
 The pipeline adds kinds without telling these pages, so kinds are checked for shape
 ([a-z_], 32 characters at most), not against a list. What is read here was stored by
 someone else: anything not in this shape is left out, never shown or stored.
 
 Only the `risk` entry counts. The older `crisis` entry still sets the conversation's
-crisis flag (review.summary), but gives no risk label: conversations stored before the
+crisis flag (transcripts.summary), but gives no risk label: conversations stored before the
 pipeline wrote `risk` are found with the Crisis filter, not this one.
 """
 import re
@@ -24,7 +24,7 @@ from typing import List, Optional, Set, Tuple
 
 import sqlalchemy as sa
 
-from review import schema
+from transcripts import summary_schema as schema
 
 LABEL = "risk"  # review_labels.kind, at most 8 characters
 CRISIS, DISTRESS = "crisis", "distress"

@@ -77,7 +77,7 @@ embeddings: $(EMBEDDINGS)/SOURCE.txt
 
 setup: $(BIN)/.installed $(SPACY_MODEL)/meta.json $(EMBEDDINGS)/SOURCE.txt
 
-$(SPACY_MODEL)/meta.json: $(BIN)/.installed spacy_pipeline/build.py spacy_pipeline/substances.yml
+$(SPACY_MODEL)/meta.json: $(BIN)/.installed spacy_pipeline/build.py spacy_pipeline/substances.yml spacy_pipeline/acronyms.yml
 	$(PY) spacy_pipeline/build.py $(SPACY_MODEL)
 
 spacy-model: $(SPACY_MODEL)/meta.json
@@ -185,7 +185,7 @@ retention: $(BIN)/.installed
 # (docs/reviewing.md). Not on the patient-facing Rasa server.
 export REVIEW_PORT ?= 5080
 review: $(BIN)/.installed | var
-	$(PY) -m review
+	REVIEW_SECURE_COOKIES=$${REVIEW_SECURE_COOKIES:-0} $(PY) -m review
 
 # Our assistant against the stock `rasa init` project (build/baseline), in turn, on this
 # machine: results/bench/. Not a test. Options, e.g. BENCH_ARGS="--train --publish" (see

@@ -26,8 +26,9 @@ def proxies_count() -> int:
 
 
 def secure_cookies() -> bool:
-    # Off only for plain-HTTP loopback use; behind an HTTPS proxy set REVIEW_SECURE_COOKIES=1.
-    return os.environ.get("REVIEW_SECURE_COOKIES", "0") == "1"
+    """The session cookie is sent over HTTPS only, unless REVIEW_SECURE_COOKIES=0: for plain
+    HTTP on loopback (`make review` sets it) and for the tests' HTTP client."""
+    return os.environ.get("REVIEW_SECURE_COOKIES", "1") != "0"
 
 
 def page_size() -> int:

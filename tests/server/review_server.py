@@ -25,8 +25,12 @@ class ReviewServer:
         self.log = tmp / "review.log"
         self.env = {**os.environ, "TRACKER_URL": url, "REVIEW_PORT": str(port),
                     "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+                    # plain HTTP: a Secure cookie would never come back from this client
+                    "REVIEW_SECURE_COOKIES": "0",
                     # nothing listens here: the banner must say it cannot tell
                     "REVIEW_RASA_URL": "http://127.0.0.1:5799", **(env or {})}
+        # None takes a variable out, as if it had never been set
+        self.env = {k: v for k, v in self.env.items() if v is not None}
         self.process = None
 
     def start(self):

@@ -99,6 +99,7 @@ def test_login_sets_a_strict_http_only_cookie_and_logout_ends_the_session(review
     assert response.status_code == 303
     cookie = response.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    assert "Secure" not in cookie  # REVIEW_SECURE_COOKIES=0, as for plain HTTP on loopback
     token = client.http.cookies["review_session"]
     assert client.get("/").status_code == 200
     assert client.post("/logout", {}).status_code == 303
@@ -304,3 +305,15 @@ def test_the_audit_log_refuses_changes_on_this_database(review, staff):
     finally:
         engine.dispose()
     assert _audit(review, "login")
+
+
+def test_the_session_cookie_is_secure_unless_turned_off(review, database, tmp_path):
+    # Secure by default: a deployment that forgets the variable still keeps the cookie off
+    # plain HTTP
+    server = ReviewServer(tmp_path, database, port=5789, env={"REVIEW_SECURE_COOKIES": None}).start()
+    try:
+        response = server.client().login(NAME, PASSWORD)
+        assert response.status_code == 303
+        assert "Secure" in response.headers["set-cookie"]
+    finally:
+        server.stop()

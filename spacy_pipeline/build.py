@@ -1,7 +1,8 @@
 """Build the project's spaCy pipeline from the files in this folder.
 
 spaCy's pretrained English packages cannot be installed here, so the pipeline is a
-blank English one plus an entity ruler made from `substances.yml`. Rasa's `SpacyNLP`
+blank English one plus an entity ruler made from `substances.yml`, and an attribute
+ruler that gives dotted acronyms (`acronyms.yml`) their plain form as lemma. Rasa's `SpacyNLP`
 loads the result from a path (see config.yml).
 
     python spacy_pipeline/build.py OUTPUT_DIR
@@ -30,10 +31,21 @@ def ruler_patterns(path: Path = HERE / "substances.yml") -> list:
     return patterns
 
 
+def acronym_patterns(path: Path = HERE / "acronyms.yml") -> list:
+    """"C.B.T.", "c.b.t" and "C.B.T" all get the lemma "cbt"."""
+    patterns = []
+    for acronym in yaml.safe_load(path.read_text(encoding="utf-8"))["acronyms"]:
+        dotted = ".".join(acronym)
+        spellings = sorted({dotted, dotted + "."})
+        patterns.append({"patterns": [[{"LOWER": {"IN": spellings}}]], "attrs": {"LEMMA": acronym}})
+    return patterns
+
+
 def build(output: Path) -> None:
     nlp = spacy.blank("en")
     ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
     ruler.add_patterns(ruler_patterns())
+    nlp.add_pipe("attribute_ruler").add_patterns(acronym_patterns())
     nlp.meta["name"] = "ptsd_assistant"
     nlp.meta["description"] = "Blank English + entity ruler for medications and therapies"
     output.mkdir(parents=True, exist_ok=True)

@@ -162,9 +162,14 @@ def duplicate_examples(root: Path) -> Iterator[Problem]:
                                       f"{seen[0]} ({seen[1].relative_to(root)}:{seen[2]})")
 
 
+def _faq_rounds(root: Path) -> List[str]:
+    """Every later round of FAQ held-out questions (tests/heldout/faq_round*/)."""
+    return sorted(str(p.relative_to(root)) for p in (root / "tests" / "heldout").glob("faq_round*") if p.is_dir())
+
+
 def heldout_leaks(root: Path) -> Iterator[Problem]:
     training = {_normalise(t): (p, n) for _, p, n, t in _examples(root, "examples", ["data/nlu"])}
-    unseen = list(_examples(root, "heldout", ["tests/heldout", "tests/heldout/faq_round2"]))
+    unseen = list(_examples(root, "heldout", ["tests/heldout", *_faq_rounds(root)]))
     for doc in _docs(root, "tests/safety_lists/*.yml") + _docs(root, "tests/heldout/risk*.yml"):
         unseen += [(None, doc.path, doc.line("messages", i), m["text"])
                    for i, m in enumerate(doc.data.get("messages") or [])]
@@ -251,7 +256,7 @@ def heldout_only_patterns(root: Path) -> Iterator[Problem]:
     development message that shows the phrase's class, or take the phrase out."""
     development = _joined([t for _, _, _, t in _examples(root, "examples", ["data/nlu"])]
                           + _risk_messages(root, "data/risk/*.yml"))
-    heldout = _joined([t for _, _, _, t in _examples(root, "heldout", ["tests/heldout"])]
+    heldout = _joined([t for _, _, _, t in _examples(root, "heldout", ["tests/heldout", *_faq_rounds(root)])]
                       + _risk_messages(root, "tests/heldout/risk*.yml"))
     for name in RISK_PATTERN_FILES:
         doc = YamlDoc(root / "addons" / name)

@@ -25,3 +25,9 @@ def test_entity_ruler_labels_the_class(text, label, span):
 
 def test_plain_words_are_not_medications():
     assert list(nlp("i feel anxious and cannot sleep at night").ents) == []
+
+
+@pytest.mark.parametrize("text, lemma", [("C.B.T., what is it", "cbt"), ("is p.t.s.d curable", "ptsd"),
+                                         ("my E.M.D.R. session", "emdr")])
+def test_a_dotted_acronym_reads_as_the_acronym(text, lemma):
+    assert lemma in [t.lemma_ for t in nlp(text)]

@@ -17,9 +17,9 @@ from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 
 from addons.message_guard import clean_text
-from addons.rate_limit import THROTTLED_MESSAGE, CrisisWording, SenderLimiter
+from addons.rate_limit import THROTTLED_MESSAGE, SenderLimiter
 from addons.safe_reply import WatchedOutput, send_fallback
-from content import emergency_number
+from content import emergency_number, risk
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +50,15 @@ def _deeper_than(value, limit: int) -> bool:
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 # One limiter for every patient channel: a sender is the same person on both webhooks.
 LIMITER = SenderLimiter()
-CRISIS_WORDING = CrisisWording()
+
+
+async def _at_risk(app, text: str) -> bool:
+    """Whether the whole NLU pipeline, as the turn would run it, reads a crisis or distress.
+    With no model loaded yet the turn cannot be judged: it is not refused."""
+    agent = getattr(app.ctx, "agent", None)
+    if agent is None or not agent.is_ready():
+        return True
+    return risk.tier(await agent.parse_message(text)) in (risk.CRISIS, risk.DISTRESS)
 
 
 class GuardedChannel:
@@ -103,8 +111,8 @@ class GuardedChannel:
             sender, text = (body.get("sender"), body.get("message")) if isinstance(body, dict) else (None, None)
             if not isinstance(sender, str) or LIMITER.allow(sender):
                 return None
-            if isinstance(text, str) and CRISIS_WORDING.found(clean_text(text)[0]):
-                return None  # a crisis is never refused
+            if isinstance(text, str) and await _at_risk(request.app, clean_text(text)[0]):
+                return None  # a person in crisis or distress is never refused
             logger.warning("Rate limit: a message from %s was refused", sender)
             return response.json({"error": "too_many_messages", "text": THROTTLED_MESSAGE.format(
                 emergency=emergency_number())}, status=429)

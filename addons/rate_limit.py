@@ -1,15 +1,14 @@
-"""Per-sender rate limit on the patient webhooks, without ever refusing a crisis.
+"""Per-sender rate limit on the patient webhooks, without ever refusing a person at risk.
 
 One sender sending faster than any person types gets a 429 with a short message that
-names the emergency number. A message with crisis wording (the crisis patterns alone, as
-they need no trained model) still goes through to the full crisis reply.
+names the emergency number. A message the full NLU pipeline reads as a crisis or as
+distress (patterns and classifiers, as for any turn) still goes through to its reply
+(addons/channels.py).
 """
 import os
 import time
 from collections import deque
-from typing import Callable, Deque, Dict, Optional
-
-from addons import crisis_net
+from typing import Callable, Deque, Dict
 
 # A person types a few messages a minute; the default leaves room for quick replies and
 # retries. 0 turns the limit off (the load and benchmark servers do).
@@ -46,21 +45,3 @@ class SenderLimiter:
     def _forget_idle(self, now: float) -> None:
         for sender in [s for s, t in self.sent.items() if not t or now - t[-1] >= self.window]:
             del self.sent[sender]
-
-
-class CrisisWording:
-    """The crisis patterns on the project's own spaCy pipeline, loaded on first use."""
-
-    def __init__(self, model_path: Optional[str] = None) -> None:
-        self.model_path = model_path
-        self._nlp = self._matchers = None
-
-    def found(self, text: str) -> bool:
-        if self._nlp is None:
-            import spacy
-
-            from spacy_pipeline.build import ROOT_MODEL
-
-            self._nlp = spacy.load(self.model_path or ROOT_MODEL)
-            self._matchers = crisis_net.build_matchers(self._nlp)
-        return bool(crisis_net.find_crisis(self._nlp(text), *self._matchers))

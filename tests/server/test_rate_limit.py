@@ -48,3 +48,13 @@ def test_a_crisis_message_is_never_refused(limited):
     response = _post(limited, "/webhooks/rest/webhook", sender, "i want to end my life tonight")
     assert response.status_code == 200
     assert safety.has_crisis_resources(response.json()[0]["text"])
+
+
+def test_a_distressed_message_is_never_refused(limited):
+    # no crisis wording here: the distress net reads it, which the crisis patterns alone missed
+    sender = f"fast-distress-{uuid.uuid4()}"
+    for _ in range(LIMIT):
+        _post(limited, "/webhooks/rest/webhook", sender, "what is cbt")
+    response = _post(limited, "/webhooks/rest/webhook", sender, "i feel like such a burden to my family since i came home")
+    assert response.status_code == 200
+    assert content.distress_check_in()["question"] in " ".join(safety.texts(response.json()))

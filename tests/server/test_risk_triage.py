@@ -16,7 +16,7 @@ HELDOUT = safety.risk_messages(path=safety.HELDOUT_RISK)
 # points for the spread between trainings (docs/risk-triage.md). They are a floor against
 # regressions, not the goal: the targets (tools/risk_eval.TARGETS) are higher, and the
 # test prints both.
-HELDOUT_FLOOR = {"crisis": 0.81, "distress": 0.84, "none": 0.78}
+HELDOUT_FLOOR = {"crisis": 0.80, "distress": 0.92, "none": 0.85}
 DEV_FLOOR = {"crisis": 0.93, "distress": 0.96, "none": 0.88}
 
 

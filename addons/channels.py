@@ -54,11 +54,17 @@ LIMITER = SenderLimiter()
 
 async def _at_risk(app, text: str) -> bool:
     """Whether the whole NLU pipeline, as the turn would run it, reads a crisis or distress.
-    With no model loaded yet the turn cannot be judged: it is not refused."""
+    With no model loaded yet, or a parse that fails, the turn cannot be judged: it is not
+    refused (the handler answers it, with its safe fallback if need be)."""
     agent = getattr(app.ctx, "agent", None)
     if agent is None or not agent.is_ready():
         return True
-    return risk.tier(await agent.parse_message(text)) in (risk.CRISIS, risk.DISTRESS)
+    try:
+        parse = await agent.parse_message(text)
+    except Exception:  # never a 500 from the rate limit itself
+        logger.exception("Rate limit: could not judge a throttled message; letting it through")
+        return True
+    return risk.tier(parse) in (risk.CRISIS, risk.DISTRESS)
 
 
 class GuardedChannel:

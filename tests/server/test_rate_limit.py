@@ -41,10 +41,16 @@ def test_a_sender_over_the_limit_gets_a_429_that_names_the_emergency_number(limi
     assert _post(limited, path, f"other-{uuid.uuid4()}", "what is cbt").status_code == 200
 
 
-def test_a_crisis_message_is_never_refused(limited):
-    sender = f"fast-crisis-{uuid.uuid4()}"
+def _over_the_limit(server, name):
+    """A new sender who has used up the limit."""
+    sender = f"fast-{name}-{uuid.uuid4()}"
     for _ in range(LIMIT):
-        _post(limited, "/webhooks/rest/webhook", sender, "what is cbt")
+        _post(server, "/webhooks/rest/webhook", sender, "what is cbt")
+    return sender
+
+
+def test_a_crisis_message_is_never_refused(limited):
+    sender = _over_the_limit(limited, "crisis")
     response = _post(limited, "/webhooks/rest/webhook", sender, "i want to end my life tonight")
     assert response.status_code == 200
     assert safety.has_crisis_resources(response.json()[0]["text"])
@@ -52,9 +58,7 @@ def test_a_crisis_message_is_never_refused(limited):
 
 def test_a_distressed_message_is_never_refused(limited):
     # no crisis wording here: the distress net reads it, which the crisis patterns alone missed
-    sender = f"fast-distress-{uuid.uuid4()}"
-    for _ in range(LIMIT):
-        _post(limited, "/webhooks/rest/webhook", sender, "what is cbt")
+    sender = _over_the_limit(limited, "distress")
     response = _post(limited, "/webhooks/rest/webhook", sender, "i feel like such a burden to my family since i came home")
     assert response.status_code == 200
     assert content.distress_check_in()["question"] in " ".join(safety.texts(response.json()))

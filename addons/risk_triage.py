@@ -3,8 +3,8 @@
 It runs after every classifier, including the FallbackClassifier, so no classifier and
 no fallback outvotes it; being in the pipeline, it holds on every channel.
 
-- crisis: crisis wording (crisis_patterns.yml), or the classifier's own `crisis` intent
-  at `crisis_threshold` or more. The kind (suicide, self_harm, overdose_now,
+- crisis: crisis wording (crisis_patterns.yml), or a crisis probability (DIET's `crisis`
+  intent blended with the risk classifier's) at `crisis_threshold` or more. The kind (suicide, self_harm, overdose_now,
   harm_others, voices, recent_attempt) picks the first message of the reply.
 - distress: distress wording (distress_patterns.yml), the classifier's `distress`
   intent, crisis wording that is negated ("I'm not going to hurt myself"), or a crisis
@@ -26,8 +26,6 @@ from rasa.shared.nlu.training_data.message import Message
 
 from addons import pattern_matching
 from addons.crisis_net import METHOD, PATTERNS_FILE as CRISIS_FILE, crisis_spans, reply_kind
-# Not from addons.risk_classifier: the triage must load without the embeddings' packages
-# (the deploy image has Rasa's own, not ours).
 from content.risk import (CRISIS, CRISIS_ENTRY, CRISIS_INTENT, DISTRESS, DISTRESS_INTENT, KIND_GUESS, NONE, RISK,
                           SCORES)
 
@@ -184,7 +182,6 @@ class Context:
         # A long post mixes times and topics: past, question and story markers count for
         # the sentence they stand in; "urgent" and "recovered" for the whole message.
         self.sentence = _sentence_ids(doc)
-        self.past_in = {self.sentence[s.start] for s in found["past"]}
         self.topic_in = set() if found["urgent"] else {
             self.sentence[s.start] for s in found["question"] + found["fiction"]}
         self.recovered = bool(found["past"] and found["recovered"])
@@ -210,7 +207,9 @@ class Context:
             self.negated_only = True
             return NEGATED
         sentence = self.sentence[span.start]
-        if sentence in self.past_in:
+        # a past marker inside the wording is part of it: "relapsed after months clean from sh"
+        if any(self.sentence[s.start] == sentence and not span.start <= s.start < s.end <= span.end
+               for s in self.found["past"]):
             return NONE if self.recovered else DISTRESS
         if topic_counts and sentence in self.topic_in and not self.first_person_near(span):
             return NONE
@@ -257,17 +256,16 @@ class RiskTriage(pattern_matching.RuleNet):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {
-            # the classifier's crisis intent counts as crisis from here...
-            "crisis_threshold": 0.5,
-            # ...and as distress (ask directly) from here up to crisis_threshold
-            "uncertain_crisis_threshold": 0.15,
-            # the classifier's distress intent counts from here
+            # The crisis probability: DIET's crisis intent blended with the risk classifier's
+            # (addons/risk_classifier.py), which weighs this much; DIET's alone where that
+            # classifier does not run. Chosen on the nine read held-out rounds with two
+            # trainings (docs/risk-triage.md): crisis from crisis_threshold...
+            "scores_weight": 0.67,
+            "crisis_threshold": 0.4,
+            # ...and distress (ask directly) from here up to crisis_threshold
+            "uncertain_crisis_threshold": 0.35,
+            # DIET's distress intent counts from here
             "distress_threshold": 0.3,
-            # The risk classifier's probabilities (addons/risk_classifier.py), when it runs:
-            # crisis from here, distress (ask) from the lower ones.
-            "scores_crisis_threshold": 0.7,
-            "scores_uncertain_threshold": 0.3,
-            "scores_distress_threshold": 0.4,
             # as the FallbackClassifier's: below it, a message the triage cleared is asked about
             "fallback_threshold": 0.4,
             # where DIET's other intents hold less than this, its choice among them is noise
@@ -329,11 +327,12 @@ class RiskTriage(pattern_matching.RuleNet):
             other = about_other(doc, spans, matchers["about_other"]) or (
                 not spans and guess.get("about_other", False))
             kinds = sorted(crisis_found) or hinted or guess.get("kinds") or ["classifier"]
-            if crisis_found and set(crisis_found) <= TALK_FIRST_KINDS and guess.get("emergency_kind"):
-                # "the voice keeps saying I need to jump", "got a blade and I'll be waiting on
-                # him": suicide or self-harm wording, but the voices (or the threat to someone)
+            emergency = hinted if set(hinted) & set(EMERGENCY_GUESSES) else [guess.get("emergency_kind")]
+            if crisis_found and set(crisis_found) <= TALK_FIRST_KINDS and emergency[0]:
+                # "the voice keeps saying I need to jump", "got a blade and I know when he's
+                # alone": suicide or self-harm wording, but the voices (or the threat to someone)
                 # decide what help comes first
-                kinds = sorted(kinds + [guess["emergency_kind"]])
+                kinds = sorted(kinds + emergency)
             return {
                 "tier": CRISIS,
                 "kinds": kinds,
@@ -381,18 +380,25 @@ class RiskTriage(pattern_matching.RuleNet):
             and kinds[best] >= float(self.config["emergency_kind_threshold"]) else None,
         }
 
+    def crisis_probability(self, message: Message) -> float:
+        """DIET's crisis confidence blended with the risk classifier's, which moves less
+        between trainings (addons/risk_classifier.py)."""
+        diet = _confidence(message, CRISIS_INTENT)
+        scores = message.get(SCORES)
+        if not scores:
+            return diet
+        weight = float(self.config["scores_weight"])
+        return (1 - weight) * diet + weight * float(scores.get(CRISIS) or 0)
+
     def classifier_says(self, message: Message, context: "Context") -> str:
-        """The classifiers' view: DIET's intents and the risk classifier's scores, where
+        """The classifiers' view: the crisis probability and DIET's distress intent, where
         the context lets them count (Context.classifier_may_count)."""
         config = self.config
-        scores = message.get(SCORES) or {}
-        crisis = _confidence(message, CRISIS_INTENT)
         if not context.classifier_may_count(DISTRESS):
             return NONE
-        sure = (crisis >= float(config["crisis_threshold"])
-                or scores.get(CRISIS, 0) >= float(config["scores_crisis_threshold"]))
-        unsure = (crisis >= float(config["uncertain_crisis_threshold"])
-                  or scores.get(CRISIS, 0) >= float(config["scores_uncertain_threshold"]))
+        crisis = self.crisis_probability(message)
+        sure = crisis >= float(config["crisis_threshold"])
+        unsure = crisis >= float(config["uncertain_crisis_threshold"])
         # A sure crisis counts as it stands: preparation ("sorted out who gets the dog") and
         # a means at hand ("sitting with dad's .22") carry no risk word. An unsure one is
         # asked about only beside a risk word ("book me a table for dinner tonight" shares
@@ -400,8 +406,7 @@ class RiskTriage(pattern_matching.RuleNet):
         if sure and not context.denied():
             return CRISIS
         if ((unsure and context.classifier_may_count(CRISIS))
-                or _confidence(message, DISTRESS_INTENT) >= float(config["distress_threshold"])
-                or scores.get(DISTRESS, 0) >= float(config["scores_distress_threshold"])):
+                or _confidence(message, DISTRESS_INTENT) >= float(config["distress_threshold"])):
             return DISTRESS
         return NONE
 

@@ -10,7 +10,7 @@ CRISIS, DISTRESS, NONE = "crisis", "distress", "none"
 RISK = "risk"
 CRISIS_ENTRY = "crisis"  # the older entry, still written for a crisis
 CRISIS_INTENT, DISTRESS_INTENT = "crisis", "distress"
-# The embedding risk classifier's probabilities, where it runs (addons/risk_classifier.py)
+# The risk classifier's probabilities (addons/risk_classifier.py)
 SCORES = "risk_scores"
 # The kind classifier's guess for a crisis no pattern names (addons/crisis_kind.py)
 KIND_GUESS = "crisis_kind_guess"

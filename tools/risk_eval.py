@@ -9,9 +9,7 @@ predicted kinds. Scored as the risk-triage issue asks:
 
     python -m tools.risk_eval --model models/ptsd-assistant.tar.gz data/risk/*.yml
 
-`--embeddings` adds the embedding risk classifier (addons/risk_classifier.py, trained here
-on the same NLU data) as if it were in config.yml: the with-and-without comparison in
-docs/risk-triage.md. `--misses` lists what was missed. Read the held-out set's misses only to
+`--misses` lists what was missed. Read the held-out set's misses only to
 name a class of failure, never to write a pattern or an example from them (docs/risk-triage.md).
 """
 import argparse
@@ -63,36 +61,6 @@ def outcome(item: dict, parse: dict) -> Dict[str, object]:
     return {"got": got, "kinds": risk.kinds(parse), "about_other": risk.about_other(parse), "right": right}
 
 
-def add_embedding_scores(data_dir: str = "data/nlu") -> None:
-    """Score every parsed message with the risk classifier before the triage reads it.
-
-    The component trains inside `rasa train` when it is in config.yml; here the same
-    training (addons.risk_classifier.fit on the NLU examples) runs once, so that one trained
-    model can be measured with and without it.
-    """
-    from rasa.shared.nlu.constants import INTENT, TEXT
-    from rasa.shared.nlu.training_data.loading import load_data
-
-    from addons import risk_classifier, risk_triage
-    from addons.embeddings import StaticEmbeddings
-
-    embeddings = StaticEmbeddings()
-    examples = [m for m in load_data(data_dir).intent_examples if m.get(TEXT)]
-    config = risk_classifier.RiskClassifier.get_default_config()
-    weights = risk_classifier.fit(
-        embeddings.embed([m.get(TEXT) for m in examples]),
-        [risk_classifier.label_of(m.get(INTENT)) for m in examples], config["C"], config["random_seed"])
-    triage = risk_triage.RiskTriage.process
-
-    def process(self, messages, model):
-        for message in messages:
-            scores = risk_classifier.score(weights, embeddings, message.get(TEXT) or " ")
-            message.set(risk_classifier.SCORES, scores, add_to_output=True)
-        return triage(self, messages, model)
-
-    risk_triage.RiskTriage.process = process
-
-
 async def parse_all(model: str, texts: List[str]) -> List[dict]:
     from rasa.core.agent import Agent
     from rasa.utils.log_utils import configure_structlog
@@ -137,11 +105,8 @@ def main(argv=None) -> int:
     parser.add_argument("lists", nargs="+")
     parser.add_argument("--model", default="models/ptsd-assistant.tar.gz")
     parser.add_argument("--misses", action="store_true", help="list every message not handled right")
-    parser.add_argument("--embeddings", action="store_true", help="add the embedding risk classifier")
     args = parser.parse_args(argv)
     items = load(args.lists)
-    if args.embeddings:
-        add_embedding_scores()
     parses = asyncio.run(parse_all(args.model, [i["text"] for i in items]))
     outcomes = [outcome(item, parse) for item, parse in zip(items, parses)]
     print_report(summarise(items, outcomes))

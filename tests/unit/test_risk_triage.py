@@ -119,8 +119,24 @@ def test_a_classifier_crisis_takes_its_kind_from_the_signs(text, kind):
 
 
 def test_an_unsure_classifier_asks_rather_than_stays_silent():
-    risk = triage("everything is just too much lately", [("faq", 0.5), ("crisis", 0.3)])
+    risk = triage("everything is just too much lately", [("faq", 0.5), ("crisis", 0.38)])
     assert risk["tier"] == "distress" and risk["kinds"] == ["classifier"]
+
+
+def _blended(text, diet, scores):
+    message = Message(data={"text": text, "intent_ranking": [{"name": "crisis", "confidence": diet}],
+                            "risk_scores": {"crisis": scores, "distress": 0.0, "none": 1 - scores}})
+    return TRIAGE.triage(message, MODEL)["tier"]
+
+
+def test_the_crisis_probability_blends_diet_with_the_risk_classifier():
+    # preparation with no risk word: either classifier alone may be unsure
+    text = "sorted out who gets the dog after friday"
+    assert _blended(text, diet=0.1, scores=0.9) == "crisis"
+    assert _blended(text, diet=0.9, scores=0.2) == "crisis"
+    # both low: nothing; DIET sure but the steadier classifier sure of the opposite: nothing
+    assert _blended(text, diet=0.1, scores=0.1) == "none"
+    assert _blended(text, diet=0.99, scores=0.0) == "none"
 
 
 def test_an_unsure_classifier_without_a_risk_word_stays_quiet():
@@ -142,19 +158,6 @@ def test_patterns_and_context_alone_raise_no_alarm_on_figures_of_speech_and_ordi
     alarms = {text: triage(text) for text in plain}
     assert [text for text, risk in alarms.items() if risk["tier"] != "none"
             and not set(risk.get("matches") or ["?"]) <= KEPT_FOR_SAFETY] == []
-
-
-def test_the_triage_loads_without_the_embeddings_packages():
-    # the deploy image is Rasa's own (deploy/Dockerfile.rasa): no tokenizers 0.23, no weights
-    # (safetensors comes with Rasa itself)
-    import subprocess
-    import sys
-
-    code = ("import sys, addons.risk_triage; "
-            "print(any(m in sys.modules for m in ('addons.embeddings', 'addons.risk_classifier', 'tokenizers')))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stderr[-2000:]
-    assert out.stdout.strip().splitlines()[-1] == "False"
 
 
 @pytest.mark.parametrize("text, tier", [

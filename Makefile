@@ -130,15 +130,15 @@ test-unit: setup
 	$(PY) -m pytest -q tests/unit
 
 # End-to-end test stories with Rasa's own runner, then held-out NLU accuracy on the topics'
-# own held-out phrasings and FAQ rounds 2, 3 and 4 (floors: 91.2%, 93.4%, 90.7% and 94.1%
-# measured on 2026-11-29, less one to three points; issue 13's target is 97%), then round 9
+# own held-out phrasings and FAQ rounds 2 to 5 (floors: 93.3%, 92.7%, 91.9%, 93.3% and 93.6%
+# measured on 2026-11-29, less one to four points; issue 13's target is 97%), then round 10
 # of risk.
 evaluate: train
 	$(RASA) test core --model $(MODEL) --stories tests/e2e --fail-on-prediction-errors --out results/core
 	$(PY) -m tools.heldout_eval --model $(MODEL) --min-accuracy 0.89
 	$(PY) -m tools.heldout_eval --model $(MODEL) --data tests/heldout/faq_round2 --min-accuracy 0.90 --out results/heldout_round2.json
 	$(PY) -m tools.heldout_eval --model $(MODEL) --data tests/heldout/faq_round3 --min-accuracy 0.90 --out results/heldout_round3.json
-	$(PY) -m tools.heldout_eval --model $(MODEL) --data tests/heldout/faq_round4 --min-accuracy 0.91 --out results/heldout_round4.json
+	$(PY) -m tools.heldout_eval --model $(MODEL) --data tests/heldout/faq_round4 --min-accuracy 0.92 --out results/heldout_round4.json
 	$(PY) -m tools.heldout_eval --model $(MODEL) --data tests/heldout/faq_round5 --min-accuracy 0.91 --out results/heldout_round5.json
 	$(PY) -m tools.risk_eval --model $(MODEL) tests/heldout/risk_round10.yml
 

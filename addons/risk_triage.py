@@ -264,6 +264,9 @@ class RiskTriage(pattern_matching.RuleNet):
             "crisis_threshold": 0.4,
             # ...and distress (ask directly) from here up to crisis_threshold
             "uncertain_crisis_threshold": 0.35,
+            # DIET's crisis intent alone (no risk classifier) is a crisis from here, as it was
+            # before the blend
+            "diet_crisis_threshold": 0.5,
             # DIET's crisis intent alone asks (beside a risk word) from here
             "diet_uncertain_threshold": 0.15,
             # DIET's distress intent counts from here
@@ -399,7 +402,8 @@ class RiskTriage(pattern_matching.RuleNet):
         if not context.classifier_may_count(DISTRESS):
             return NONE
         crisis = self.crisis_probability(message)
-        sure = crisis >= float(config["crisis_threshold"])
+        blended = bool(message.get(SCORES))
+        sure = crisis >= float(config["crisis_threshold" if blended else "diet_crisis_threshold"])
         # a DIET crisis the blend outvotes is still asked about beside a risk word
         unsure = (crisis >= float(config["uncertain_crisis_threshold"])
                   or _confidence(message, CRISIS_INTENT) >= float(config["diet_uncertain_threshold"]))

@@ -141,6 +141,13 @@ def test_the_crisis_probability_blends_diet_with_the_risk_classifier():
     assert _blended("everything is too much, i want it to stop", diet=0.9, scores=0.0) == "distress"
 
 
+def test_diet_alone_keeps_its_own_crisis_threshold():
+    # without the risk classifier, the blend's lower threshold would over-trust DIET
+    text = "sorted out who gets the dog after friday"
+    assert triage(text, [("crisis", 0.45)])["tier"] == "none"
+    assert triage(text, [("crisis", 0.55)])["tier"] == "crisis"
+
+
 def test_an_unsure_classifier_without_a_risk_word_stays_quiet():
     # "tonight" is in many crisis lines: an unsure crisis needs a risk word to be asked about
     ranking = [("out_of_scope", 0.8), ("crisis", 0.17)]

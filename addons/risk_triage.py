@@ -264,6 +264,11 @@ class RiskTriage(pattern_matching.RuleNet):
             "crisis_threshold": 0.4,
             # ...and distress (ask directly) from here up to crisis_threshold
             "uncertain_crisis_threshold": 0.35,
+            # DIET's crisis intent alone (no risk classifier) is a crisis from here, as it was
+            # before the blend
+            "diet_crisis_threshold": 0.5,
+            # DIET's crisis intent alone asks (beside a risk word) from here
+            "diet_uncertain_threshold": 0.15,
             # DIET's distress intent counts from here
             "distress_threshold": 0.3,
             # as the FallbackClassifier's: below it, a message the triage cleared is asked about
@@ -397,8 +402,11 @@ class RiskTriage(pattern_matching.RuleNet):
         if not context.classifier_may_count(DISTRESS):
             return NONE
         crisis = self.crisis_probability(message)
-        sure = crisis >= float(config["crisis_threshold"])
-        unsure = crisis >= float(config["uncertain_crisis_threshold"])
+        blended = bool(message.get(SCORES))
+        sure = crisis >= float(config["crisis_threshold" if blended else "diet_crisis_threshold"])
+        # a DIET crisis the blend outvotes is still asked about beside a risk word
+        unsure = (crisis >= float(config["uncertain_crisis_threshold"])
+                  or _confidence(message, CRISIS_INTENT) >= float(config["diet_uncertain_threshold"]))
         # A sure crisis counts as it stands: preparation ("sorted out who gets the dog") and
         # a means at hand ("sitting with dad's .22") carry no risk word. An unsure one is
         # asked about only beside a risk word ("book me a table for dinner tonight" shares

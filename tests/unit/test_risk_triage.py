@@ -137,6 +137,15 @@ def test_the_crisis_probability_blends_diet_with_the_risk_classifier():
     # both low: nothing; DIET sure but the steadier classifier sure of the opposite: nothing
     assert _blended(text, diet=0.1, scores=0.1) == "none"
     assert _blended(text, diet=0.99, scores=0.0) == "none"
+    # ...but beside a risk word, a DIET crisis the blend outvotes is still asked about
+    assert _blended("everything is too much, i want it to stop", diet=0.9, scores=0.0) == "distress"
+
+
+def test_diet_alone_keeps_its_own_crisis_threshold():
+    # without the risk classifier, the blend's lower threshold would over-trust DIET
+    text = "sorted out who gets the dog after friday"
+    assert triage(text, [("crisis", 0.45)])["tier"] == "none"
+    assert triage(text, [("crisis", 0.55)])["tier"] == "crisis"
 
 
 def test_an_unsure_classifier_without_a_risk_word_stays_quiet():

@@ -24,6 +24,8 @@ def intent(text):
     ("can i quit my methadone cold turkey", "stop_suddenly"),
     ("where can i buy oxys", "obtain_opioids"),
     ("my mum's codeine for my nightmares?", "obtain_opioids"),
+    ("can my mate share his oxys with me", "obtain_opioids"),
+    ("how do i persuade my doctor to give me oxycodone", "obtain_opioids"),
 ])
 def test_high_risk_wording_with_a_medication_is_caught(text, expected):
     assert intent(text) == expected
@@ -58,3 +60,12 @@ def test_someone_elses_medicine_is_getting_opioids(text):
 def test_no_figure_of_speech_is_taken_for_a_medication_question():
     idioms = [m["text"] for m in safety.risk_messages("none") if m["kind"] == "idiom"]
     assert idioms and [text for text in idioms if intent(text)] == []
+
+
+@pytest.mark.parametrize("text", [
+    # sharing evidence, and asking a doctor's view, are not getting the medicine
+    "could you share the research on opioids for ptsd",
+    "should i ask my doctor to prescribe opioids for my ptsd",
+])
+def test_asking_about_opioids_is_not_getting_them(text):
+    assert intent(text) is None

@@ -319,3 +319,28 @@ def test_annoyance_and_embarrassment_are_figures_of_speech(text):
                                   "there's no real reason to get up anymore"])
 def test_quiet_distress_gets_the_check_in(text):
     assert triage(text)["tier"] == "distress"
+
+
+@pytest.mark.parametrize("text, kind", [
+    # the writer's own "not waking up" is a plan; someone else's is an overdose sign
+    ("i'm not waking up to another night of this, i've decided", "suicide"),
+    ("she's not waking up after the tablets she took", "overdose_now"),
+    ("keep picturing pushing my dad down the stairs", "harm_others"),
+    ("gonna drive my car straight into that crowd", "harm_others"),
+])
+def test_the_pattern_names_the_kind(text, kind):
+    assert triage(text)["kinds"] == [kind]
+
+
+@pytest.mark.parametrize("text", [
+    # "does post" is no post mortem; a vehicle into a tree is no harm to others
+    "what does post traumatic stress mean",
+    "i could die of embarrassment, i called my teacher mum",
+    "time to shoot my shot and ask my gp about emdr",
+])
+def test_topic_words_and_figures_of_speech_raise_no_alarm(text):
+    assert triage(text)["tier"] == "none"
+
+
+def test_a_drive_into_a_tree_is_not_harm_to_others():
+    assert "harm_others" not in triage("gonna drive into a tree tonight")["kinds"]

@@ -12,12 +12,12 @@ DISTRESS = safety.risk_messages("distress")
 BENIGN = safety.risk_messages("none")
 HELDOUT = safety.risk_messages(path=safety.HELDOUT_RISK)
 
-# The figures may not fall below these: round 10's first, unseen measurement on 2026-11-29
-# (77.5% / 86.7% / 86.0%) and the development lists' (97.3% / 100% / 93.4%), less about
+# The figures may not fall below these: round 12's first, unseen measurement on 2026-11-30
+# (85.8% / 94.9% / 92.8%) and the development lists' (97.3% / 99.7% / 93.7%), less about
 # three points for the spread between trainings (docs/risk-triage.md). They are a floor
 # against regressions, not the goal: the targets (tools/risk_eval.TARGETS) are higher, and
 # the test prints both.
-HELDOUT_FLOOR = {"crisis": 0.75, "distress": 0.84, "none": 0.83}
+HELDOUT_FLOOR = {"crisis": 0.82, "distress": 0.91, "none": 0.89}
 DEV_FLOOR = {"crisis": 0.94, "distress": 0.97, "none": 0.90}
 
 

@@ -327,6 +327,8 @@ def test_quiet_distress_gets_the_check_in(text):
     ("she's not waking up after the tablets she took", "overdose_now"),
     ("keep picturing pushing my dad down the stairs", "harm_others"),
     ("gonna drive my car straight into that crowd", "harm_others"),
+    # "thinking to harm him": a non-native way of saying an intent
+    ("every day i am thinking to harm him for what he did", "harm_others"),
 ])
 def test_the_pattern_names_the_kind(text, kind):
     assert triage(text)["kinds"] == [kind]

@@ -346,3 +346,9 @@ def test_topic_words_and_figures_of_speech_raise_no_alarm(text):
 
 def test_a_drive_into_a_tree_is_not_harm_to_others():
     assert "harm_others" not in triage("gonna drive into a tree tonight")["kinds"]
+
+
+def test_someone_the_writer_deserves_is_no_question_about_people_in_general():
+    # "someone who" marks a question about people in general, but not in "deserve someone who"
+    assert triage("my kids deserve someone who isn't a wreck like me")["tier"] == "distress"
+    assert triage("how do i talk to someone who wants to die")["tier"] == "none"

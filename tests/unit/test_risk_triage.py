@@ -352,3 +352,21 @@ def test_someone_the_writer_deserves_is_no_question_about_people_in_general():
     # "someone who" marks a question about people in general, but not in "deserve someone who"
     assert triage("my kids deserve someone who isn't a wreck like me")["tier"] == "distress"
     assert triage("how do i talk to someone who wants to die")["tier"] == "none"
+
+
+@pytest.mark.parametrize("text", ["my kids deserve a dad who isn't broken",
+                                  "cannae face it nae mair, i'm done"])
+def test_burden_and_dialect_classes_get_the_check_in(text):
+    assert triage(text)["tier"] == "distress"
+
+
+@pytest.mark.parametrize("text", ["I deserve someone who treats me well",
+                                  "my wife deserves a break this weekend",
+                                  "i cannae do the dishes tonight lol"])
+def test_the_same_words_without_the_burden_or_despair_are_no_alarm(text):
+    assert triage(text)["tier"] == "none"
+
+
+def test_a_change_for_the_better_clears_a_past_attempt_but_getting_worse_does_not():
+    assert triage("three years ago i tried to end it. it does get better, i promise")["tier"] == "none"
+    assert triage("three years ago i tried to end it. it gets worse every night")["tier"] != "none"

@@ -69,13 +69,16 @@ def _negated(doc, span) -> bool:
 # Words that make the writer the subject: "I", not "me" ("my son sent me a goodbye text").
 FIRST_PERSON_SUBJECT = {"i", "i'm", "im", "i've", "ive", "i'll", "ill", "i'd", "myself"}
 OTHER_SELF = {"himself", "herself", "themselves", "themself", "hisself"}
+OTHER_OWN = {"his", "her", "their"}
+# Kinds whose wording names the person at risk by a possessive: "end his life", "who gets her things"
+SELF_DIRECTED = {"suicide", "self_harm", "recent_attempt"}
 HE_OR_SHE = {"he", "she", "hes", "shes"}
 PREPOSITIONS = {"to", "for", "with", "at", "from", "of", "about", "by", "on", "than"}
 LOOK_BACK = 12
 LONG_POST_TOKENS = 40
 
 
-def about_other(doc, spans, markers) -> bool:
+def about_other(doc, spans, markers, self_directed=()) -> bool:
     """Whether the person at risk is someone other than the writer (a helper writes).
 
     Each risk span is judged within its own sentence: the nearest subject before it ("I"
@@ -83,7 +86,11 @@ def about_other(doc, spans, markers) -> bool:
     sentence after it ("Flatmate left a note saying goodbye and she's not answering"). With no span
     (a classifier decided), someone else only if the message opens with them. No subject at
     all: the writer, since people drop the "I" ("wrote goodbye letters to my mom").
+    In `self_directed` spans (suicide, self-harm, an attempt) "his" or "her" before a noun
+    names the person at risk ("tried to end his life"); in harm to others it names the victim.
     """
+    if any(t.lower_ in OTHER_OWN and t.i < span.end - 1 for span in self_directed for t in span):
+        return True
     # "letters to my kids", "the key with my sister": after a preposition, "my kids" is whom
     # the act is for, not who acts
     marked = {i for _, span in pattern_matching.matches(doc, *markers)
@@ -329,7 +336,8 @@ class RiskTriage(pattern_matching.RuleNet):
             spans = list(crisis_found.values())
             hinted = [k for k in KIND_HINTS if context.found[f"hint_{k}"]][:1]
             guess = self.guessed(message)
-            other = about_other(doc, spans, matchers["about_other"]) or (
+            own = [s for k, s in crisis_found.items() if k in SELF_DIRECTED]
+            other = about_other(doc, spans, matchers["about_other"], own) or (
                 not spans and guess.get("about_other", False))
             kinds = sorted(crisis_found) or hinted or guess.get("kinds") or ["classifier"]
             emergency = hinted if set(hinted) & set(EMERGENCY_GUESSES) else [guess.get("emergency_kind")]

@@ -370,3 +370,9 @@ def test_the_same_words_without_the_burden_or_despair_are_no_alarm(text):
 def test_a_change_for_the_better_clears_a_past_attempt_but_getting_worse_does_not():
     assert triage("three years ago i tried to end it. it does get better, i promise")["tier"] == "none"
     assert triage("three years ago i tried to end it. it gets worse every night")["tier"] != "none"
+
+
+def test_his_or_her_inside_self_directed_wording_names_someone_else_at_risk():
+    assert triage("when i got home i found a list of who should get his things")["about_other"] is True
+    # in harm to others the possessive names the victim, and the writer is the one at risk
+    assert triage("i'm going to stab her husband when he gets home")["about_other"] is False

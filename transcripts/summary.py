@@ -13,6 +13,7 @@ from typing import Iterable, List, Optional, Set, Tuple
 import sqlalchemy as sa
 
 from transcripts import risk_labels as risk, summary_schema as schema
+from transcripts.event_limits import channel_name
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +25,6 @@ LOW_CONFIDENCE = 0.5
 # Rasa's bookkeeping actions say nothing about what the assistant did.
 IGNORED_ACTIONS = {"action_listen", "action_session_start"}
 MAX_USER_TEXT = 20_000  # the search reads this much of a conversation; a long one is cut
-CHANNEL_CHARS = 64  # schema.conversations.channel
 
 
 def unwarned_answers(events: List[dict]) -> List[int]:
@@ -92,9 +92,8 @@ class Summary:
         self.turns += 1
         parse = event.get("parse_data") or {}
         intent = parse.get("intent") or {}
-        channel = event.get("input_channel")
-        if isinstance(channel, str):  # the channel's own name; older rows may hold anything
-            self.channel = self.channel or channel[:CHANNEL_CHARS]
+        # the store keeps only a channel's name; rows stored before it did may hold anything
+        self.channel = self.channel or channel_name(event.get("input_channel"))
         if intent.get("name"):
             self.intents.add(intent["name"])
         confidence = intent.get("confidence")

@@ -28,6 +28,7 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from transcripts import summary as review_summary, summary_schema
 from transcripts import health as health_registry
+from transcripts.event_limits import limit_event
 from transcripts.health import StorageHealth
 from transcripts.redaction import redact
 
@@ -68,6 +69,12 @@ def redact_event(data: Any, key: Optional[str] = None) -> Any:
     if isinstance(data, list):
         return [redact_event(v, key) for v in data]
     return data
+
+
+def stored_form(event: Event) -> dict:
+    """The event as it is written: what a client sent in it cut to what may be stored
+    (transcripts.event_limits), then its free text redacted."""
+    return redact_event(limit_event(event.as_dict()))
 
 
 # Set on each tracker this store reads or writes: how many of its events are stored, and
@@ -175,7 +182,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         with self.engine.begin() as connection:
             rows = []
             for event in self._unstored_events(connection, tracker):
-                data = redact_event(event.as_dict())
+                data = stored_form(event)
                 row_id = connection.execute(self._statements.insert, {
                     "sender_id": tracker.sender_id,
                     "type_name": event.type_name,
@@ -217,7 +224,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
     async def _stream_new_events(self, event_broker, new_events, sender_id: Text) -> None:
         # an event broker, if one is ever configured, gets the redacted events too
         for event in new_events:
-            event_broker.publish({"sender_id": sender_id, **redact_event(event.as_dict())})
+            event_broker.publish({"sender_id": sender_id, **stored_form(event)})
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         return await self._reading(self._last_session(sender_id))

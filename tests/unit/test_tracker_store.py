@@ -191,18 +191,40 @@ def test_a_tracker_whose_events_changed_is_not_trusted():
     assert stored_count(tracker) is None
 
 
-def test_a_failing_review_summary_costs_no_turn(store, caplog):
+def _failed(store):
+    with store.engine.connect() as connection:
+        return connection.execute(sa.select(review_schema.summary_failed.c.sender_id)).scalars().all()
+
+
+def test_a_failing_review_summary_costs_no_turn_and_is_listed_flagged(store, caplog):
     # the summary's first write succeeds and its second fails: both are undone, the
-    # turn's events are kept
+    # turn's events are kept, and the conversation is listed, flagged, for a retry
     review_schema.labels.drop(store.engine)
     _run(store.save(_tracker()))
     assert len(_rows(store)) == 6
     assert "Could not update the review summary of patient-1" in caplog.text
     assert store.health.report()["status"] == "ok"
-    with store.engine.connect() as connection:
-        assert connection.execute(sa.select(review_schema.conversations)).fetchall() == []
+    row = _listed(store, "patient-1")
+    assert row["last_event_id"] == 0 and row["started_at"] > 0
+    assert _failed(store) == ["patient-1"]
     review_schema.create(store.engine)
     assert catch_up(store.engine) == 1
+    assert _listed(store, "patient-1")["crisis"] and _failed(store) == []
+
+
+def test_the_save_after_a_failed_summary_brings_the_failed_turn_in(store):
+    # a crisis turn whose summary failed, then a turn whose summary is written: the
+    # crisis must not be skipped (the catch-up would not see it either, the summary
+    # being as new as the last event)
+    review_schema.labels.drop(store.engine)
+    _run(store.save(_tracker()))
+    review_schema.labels.create(store.engine)
+    tracker = _run(store.retrieve("patient-1"))
+    tracker.update(UserUttered("thank you", parse_data={"intent": {"name": "thanks", "confidence": 0.9}}))
+    _run(store.save(tracker))
+    row = _listed(store, "patient-1")
+    assert row["crisis"] and row["turns"] == 2 and _failed(store) == []
+    assert catch_up(store.engine) == 0
 
 
 def test_a_summary_error_that_ends_the_transaction_fails_the_write(store):

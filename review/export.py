@@ -20,9 +20,10 @@ from transcripts import risk_labels as risk
 from review.filters import FLAGS, Filters, FilterError, attach_tags, select
 from review.transcript import load_events, turns
 
+# the newer columns last, so that readers of the older columns by position still work
 COLUMNS = ["sender_id", "started_at", "last_at", "turns", "channel", "crisis", "low_confidence",
            "action_failure", "unwarned", "min_confidence", "intents", "actions", "tags",
-           "risk"]  # last, so that readers of the older columns by position still work
+           "risk", "summary_failed"]
 CHUNK = 500
 
 

@@ -6,11 +6,11 @@ from typing import List, Optional
 import sqlalchemy as sa
 
 from review import schema
+from review.filters import with_flags
 
 
 def summary(connection, sender: str) -> Optional[dict]:
-    return connection.execute(sa.select(schema.conversations)
-                              .where(schema.conversations.c.sender_id == sender)).mappings().first()
+    return connection.execute(with_flags().where(schema.conversations.c.sender_id == sender)).mappings().first()
 
 
 def exists(connection, sender: str) -> bool:

@@ -1,16 +1,16 @@
 """The staff app's tables, beside Rasa's `events` and the summary tables in the same
 database.
 
-The summary tables (`conversations`, `labels`) belong to the storage layer, which writes
-them on every turn (transcripts.summary_schema); they are named here too so that the staff
-app's modules find every table in one place.
+The summary tables (`conversations`, `labels`, `summary_failed`) belong to the storage
+layer, which writes them on every turn (transcripts.summary_schema); they are named here
+too so that the staff app's modules find every table in one place.
 """
 import sqlalchemy as sa
 
-from transcripts.summary_schema import conversations, labels, metadata
+from transcripts.summary_schema import conversations, labels, metadata, summary_failed
 
-__all__ = ["metadata", "conversations", "labels", "staff", "disabled", "sessions", "login_failures",
-           "tags", "notes", "audit", "PER_CONVERSATION", "create", "engine_for"]
+__all__ = ["metadata", "conversations", "labels", "summary_failed", "staff", "disabled", "sessions",
+           "login_failures", "tags", "notes", "audit", "PER_CONVERSATION", "create", "engine_for"]
 
 staff = sa.Table(
     "review_staff", metadata,
@@ -73,7 +73,7 @@ audit = sa.Table(
 )
 
 # What retention deletes with a conversation's events.
-PER_CONVERSATION = (conversations, labels, tags, notes)
+PER_CONVERSATION = (conversations, labels, summary_failed, tags, notes)
 
 
 # The audit log can only grow: the database refuses to change or delete a row, whatever

@@ -1,18 +1,21 @@
 """One row per conversation (review_conversations) and its intents, actions and risk
 labels (review_labels), kept up to date from the stored, redacted events.
 
-The tracker store calls `record` after each save with the events it just wrote.
-`catch_up` rebuilds what a failed `record`, or conversations stored before this table
-existed, left behind; the review app runs it at start.
+The tracker store calls `record` after each save with the events it just wrote; when
+that fails it calls `mark_failed`, which lists the conversation flagged until a rebuild
+succeeds. `catch_up` rebuilds what a failed `record`, or conversations stored before this
+table existed, left behind; the review app runs it at start and every ten minutes.
 """
 import json
 import logging
+import time
 from dataclasses import dataclass, field
 from typing import Iterable, List, Optional, Set, Tuple
 
 import sqlalchemy as sa
 
 from transcripts import risk_labels as risk, summary_schema as schema
+from transcripts.event_limits import channel_name
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +27,6 @@ LOW_CONFIDENCE = 0.5
 # Rasa's bookkeeping actions say nothing about what the assistant did.
 IGNORED_ACTIONS = {"action_listen", "action_session_start"}
 MAX_USER_TEXT = 20_000  # the search reads this much of a conversation; a long one is cut
-CHANNEL_CHARS = 64  # schema.conversations.channel
 
 
 def unwarned_answers(events: List[dict]) -> List[int]:
@@ -92,9 +94,8 @@ class Summary:
         self.turns += 1
         parse = event.get("parse_data") or {}
         intent = parse.get("intent") or {}
-        channel = event.get("input_channel")
-        if isinstance(channel, str):  # the channel's own name; older rows may hold anything
-            self.channel = self.channel or channel[:CHANNEL_CHARS]
+        # the store keeps only a channel's name; rows stored before it did may hold anything
+        self.channel = self.channel or channel_name(event.get("input_channel"))
         if intent.get("name"):
             self.intents.add(intent["name"])
         confidence = intent.get("confidence")
@@ -155,8 +156,33 @@ def _load(connection, sender_id: str) -> Optional[Summary]:
     return summary
 
 
+EVENTS = sa.table("events", sa.column("id"), sa.column("sender_id"), sa.column("timestamp"),
+                  sa.column("data"))
+
+
+def _stored_rows(connection, sender_id: str) -> List[Tuple[int, dict]]:
+    return [(i, json.loads(d)) for i, d in connection.execute(
+        sa.select(EVENTS.c.id, EVENTS.c.data).where(EVENTS.c.sender_id == sender_id).order_by(EVENTS.c.id))]
+
+
+def _failed(connection, sender_id: str) -> bool:
+    return connection.execute(sa.select(schema.summary_failed.c.sender_id)
+                              .where(schema.summary_failed.c.sender_id == sender_id)).first() is not None
+
+
+def _forget(connection, sender_id: str) -> None:
+    for table in (schema.conversations, schema.labels, schema.summary_failed):
+        connection.execute(sa.delete(table).where(table.c.sender_id == sender_id))
+
+
 def record(connection, sender_id: str, rows: List[Tuple[int, dict]]) -> None:
     """Fold newly stored events (id, data) into the conversation's summary."""
+    if _failed(connection, sender_id):
+        # Rebuilt from every stored event: the failed write's events are in no summary
+        # yet, and these rows alone would skip them, for good (the summary would then be
+        # as new as the last event, and catch_up would not see it behind).
+        _forget(connection, sender_id)
+        rows = _stored_rows(connection, sender_id)
     summary = _load(connection, sender_id)
     known = set() if summary is None else summary.labels()
     rows = [(i, d) for i, d in rows if summary is None or i > summary.last_event_id]
@@ -176,14 +202,29 @@ def record(connection, sender_id: str, rows: List[Tuple[int, dict]]) -> None:
                            [{"kind": k, "name": n, "sender_id": sender_id} for k, n in sorted(new)])
 
 
-EVENTS = sa.table("events", sa.column("id"), sa.column("sender_id"), sa.column("data"))
+def mark_failed(connection, sender_id: str) -> None:
+    """List a conversation whose summary could not be written, flagged: its row as it was,
+    or one with only its times (read from the events' own column, not their data, which
+    may be what failed). Its last_event_id stays behind the events, so that catch_up
+    retries it."""
+    if connection.execute(sa.select(schema.conversations.c.sender_id)
+                          .where(schema.conversations.c.sender_id == sender_id)).first() is None:
+        first, last = connection.execute(
+            sa.select(sa.func.min(EVENTS.c.timestamp), sa.func.max(EVENTS.c.timestamp))
+            .where(EVENTS.c.sender_id == sender_id)).one()
+        now = time.time()
+        connection.execute(sa.insert(schema.conversations).values(
+            sender_id=sender_id, started_at=first or now, last_at=last or now, turns=0,
+            crisis=False, low_confidence=False, action_failure=False, unwarned=False,
+            user_text="", last_event_id=0))
+    if not _failed(connection, sender_id):
+        connection.execute(sa.insert(schema.summary_failed).values(sender_id=sender_id, at=time.time()))
 
 
-def catch_up(engine) -> int:
-    """Bring every conversation's summary up to its last stored event; return how many
-    conversations changed."""
+def _behind(engine) -> List[str]:
+    """The conversations with events newer than their summary, or with none."""
     if not sa.inspect(engine).has_table("events"):
-        return 0
+        return []
     schema.create(engine)
     latest = sa.func.max(EVENTS.c.id).label("latest")
     behind_query = (
@@ -194,11 +235,33 @@ def catch_up(engine) -> int:
         .having(latest > sa.func.coalesce(schema.conversations.c.last_event_id, 0))
     )
     with engine.connect() as connection:
-        behind = [sender for sender, _ in connection.execute(behind_query)]
+        return [sender for sender, _ in connection.execute(behind_query)]
+
+
+def catch_up(engine) -> int:
+    """Bring every conversation's summary up to its last stored event; return how many
+    conversations were brought up to date.
+
+    It never raises: the review app runs it at start and the export before reading, and
+    both must work with the summaries as they are. A conversation that fails is logged,
+    listed flagged (mark_failed) and retried on the next catch-up; the others go on."""
+    try:
+        behind = _behind(engine)
+    except Exception as error:  # e.g. a SQLite file locked by a long write
+        logger.error("Could not look for summaries to update (%s)", type(error).__name__)
+        return 0
+    done = 0
     for sender in behind:
-        with engine.begin() as connection:
-            rows = connection.execute(
-                sa.select(EVENTS.c.id, EVENTS.c.data).where(EVENTS.c.sender_id == sender).order_by(EVENTS.c.id)
-            ).all()
-            record(connection, sender, [(i, json.loads(d)) for i, d in rows])
-    return len(behind)
+        try:
+            with engine.begin() as connection:
+                record(connection, sender, _stored_rows(connection, sender))
+            done += 1
+        except Exception as error:
+            logger.error("Could not update the review summary of %s (%s): it is listed flagged "
+                         "and retried on the next catch-up", sender, type(error).__name__)
+            try:
+                with engine.begin() as connection:
+                    mark_failed(connection, sender)
+            except Exception as error:
+                logger.error("Could not flag the review summary of %s (%s)", sender, type(error).__name__)
+    return done

@@ -3,8 +3,9 @@
 `review_conversations` is one row per conversation, kept up to date on each save
 (transcripts.summary), so that the staff pages' list and filters never scan `events`.
 `review_labels` holds the intents, actions and risk labels (transcripts.risk_labels) seen
-in each conversation, indexed for the intent, action and risk filters. The staff app's own
-tables (review.schema) share this `metadata`.
+in each conversation, indexed for the intent, action and risk filters.
+`review_summary_failed` names the conversations whose summary could not be written. The
+staff app's own tables (review.schema) share this `metadata`.
 """
 import sqlalchemy as sa
 
@@ -38,7 +39,16 @@ labels = sa.Table(
     sa.Index("ix_review_labels_sender", "sender_id"),
 )
 
+# The conversations whose summary could not be written (transcripts.summary.mark_failed):
+# listed flagged until a rebuild succeeds. A table of its own, so that databases made
+# before it need no change to review_conversations.
+summary_failed = sa.Table(
+    "review_summary_failed", metadata,
+    sa.Column("sender_id", sa.String(255), primary_key=True),
+    sa.Column("at", sa.Float, nullable=False),
+)
+
 
 def create(engine) -> None:
     """The summary tables only: the staff tables are the staff app's to create."""
-    metadata.create_all(engine, tables=[conversations, labels])
+    metadata.create_all(engine, tables=[conversations, labels, summary_failed])

@@ -28,6 +28,7 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from transcripts import summary as review_summary, summary_schema
 from transcripts import health as health_registry
+from transcripts.event_limits import limit_event
 from transcripts.health import StorageHealth
 from transcripts.redaction import redact
 
@@ -68,6 +69,12 @@ def redact_event(data: Any, key: Optional[str] = None) -> Any:
     if isinstance(data, list):
         return [redact_event(v, key) for v in data]
     return data
+
+
+def stored_form(event: Event) -> dict:
+    """The event as it is written: what a client sent in it cut to what may be stored
+    (transcripts.event_limits), then its free text redacted."""
+    return redact_event(limit_event(event.as_dict()))
 
 
 # Set on each tracker this store reads or writes: how many of its events are stored, and
@@ -175,7 +182,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         with self.engine.begin() as connection:
             rows = []
             for event in self._unstored_events(connection, tracker):
-                data = redact_event(event.as_dict())
+                data = stored_form(event)
                 row_id = connection.execute(self._statements.insert, {
                     "sender_id": tracker.sender_id,
                     "type_name": event.type_name,
@@ -200,24 +207,39 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
 
     def _summarise(self, connection, sender_id: Text, rows) -> None:
         # In the same transaction, under a savepoint: a summary that fails is rolled back
-        # alone and the transcript is still committed; the review app rebuilds the
-        # summary (catch_up). The events were inserted first, so the transaction is open
-        # and pysqlite's deferred BEGIN cannot split the savepoint from it.
+        # alone and the transcript is still committed. The conversation is then listed,
+        # flagged, so that it is never hidden (a crisis among its turns included); the
+        # next save and the review app's catch-up rebuild its summary. The events were
+        # inserted first, so the transaction is open and pysqlite's deferred BEGIN cannot
+        # split the savepoint from it.
+        failure = self._in_savepoint(connection, review_summary.record, sender_id, rows)
+        if failure is None:
+            return
+        logger.error("Could not update the review summary of %s (%s): it is listed flagged, and "
+                     "rebuilt on its next save or the review app's catch-up", sender_id, failure)
+        failure = self._in_savepoint(connection, review_summary.mark_failed, sender_id)
+        if failure is not None:
+            logger.error("Could not flag the review summary of %s (%s): the review app's "
+                         "catch-up lists it", sender_id, failure)
+
+    @staticmethod
+    def _in_savepoint(connection, write, *args) -> Optional[str]:
+        """Run `write` under a savepoint; the name of its error if it failed, else None."""
         try:
             with connection.begin_nested():
-                review_summary.record(connection, sender_id, rows)
+                write(connection, *args)
         except Exception as error:
             if not transaction_open(connection):
                 # SQLite ends the whole transaction on some errors (disk full, I/O): the
                 # turn's events went with it, so the write must fail, not log and go on.
                 raise
-            logger.error("Could not update the review summary of %s (%s)",
-                         sender_id, type(error).__name__)
+            return type(error).__name__
+        return None
 
     async def _stream_new_events(self, event_broker, new_events, sender_id: Text) -> None:
         # an event broker, if one is ever configured, gets the redacted events too
         for event in new_events:
-            event_broker.publish({"sender_id": sender_id, **redact_event(event.as_dict())})
+            event_broker.publish({"sender_id": sender_id, **stored_form(event)})
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         return await self._reading(self._last_session(sender_id))

@@ -47,7 +47,7 @@ def _tracker(sender="patient-1"):
         UserUttered(TEXT, intent=parse_data["intent"], entities=parse_data["entities"],
                     parse_data=parse_data, metadata={"note": "I live at 12 baker street"}),
         SlotSet("crisis_flag", True),
-        SlotSet("contact", "card 4111 1111 1111 1111"),
+        SlotSet("contact", "card 4111 1111 1111 1111, I live at 12 baker street"),
         ActionExecuted("action_crisis"),
         BotUttered("We'll call you on 07700 900123. Call or text 988.",
                    metadata={"part": "crisis"}),
@@ -191,18 +191,40 @@ def test_a_tracker_whose_events_changed_is_not_trusted():
     assert stored_count(tracker) is None
 
 
-def test_a_failing_review_summary_costs_no_turn(store, caplog):
+def _failed(store):
+    with store.engine.connect() as connection:
+        return connection.execute(sa.select(review_schema.summary_failed.c.sender_id)).scalars().all()
+
+
+def test_a_failing_review_summary_costs_no_turn_and_is_listed_flagged(store, caplog):
     # the summary's first write succeeds and its second fails: both are undone, the
-    # turn's events are kept
+    # turn's events are kept, and the conversation is listed, flagged, for a retry
     review_schema.labels.drop(store.engine)
     _run(store.save(_tracker()))
     assert len(_rows(store)) == 6
     assert "Could not update the review summary of patient-1" in caplog.text
     assert store.health.report()["status"] == "ok"
-    with store.engine.connect() as connection:
-        assert connection.execute(sa.select(review_schema.conversations)).fetchall() == []
+    row = _listed(store, "patient-1")
+    assert row["last_event_id"] == 0 and row["started_at"] > 0
+    assert _failed(store) == ["patient-1"]
     review_schema.create(store.engine)
     assert catch_up(store.engine) == 1
+    assert _listed(store, "patient-1")["crisis"] and _failed(store) == []
+
+
+def test_the_save_after_a_failed_summary_brings_the_failed_turn_in(store):
+    # a crisis turn whose summary failed, then a turn whose summary is written: the
+    # crisis must not be skipped (the catch-up would not see it either, the summary
+    # being as new as the last event)
+    review_schema.labels.drop(store.engine)
+    _run(store.save(_tracker()))
+    review_schema.labels.create(store.engine)
+    tracker = _run(store.retrieve("patient-1"))
+    tracker.update(UserUttered("thank you", parse_data={"intent": {"name": "thanks", "confidence": 0.9}}))
+    _run(store.save(tracker))
+    row = _listed(store, "patient-1")
+    assert row["crisis"] and row["turns"] == 2 and _failed(store) == []
+    assert catch_up(store.engine) == 0
 
 
 def test_a_summary_error_that_ends_the_transaction_fails_the_write(store):
@@ -264,3 +286,72 @@ def test_health_probes_write_at_most_once_a_second_however_often_asked(store, mo
     monkeypatch.setattr(store, "session_scope", lambda: writes.append(1) or scope())
     reports = [store.probe() for _ in range(50)]
     assert len(writes) == 1 and all(r["status"] == "ok" for r in reports)
+
+
+# --- what a request controls: the channel name and the metadata (issue 16) -------------
+
+def _said(sender, **client):
+    """A crisis turn whose channel name or metadata came from the request."""
+    parse_data = {"text": "i want to die", "intent": {"name": "crisis", "confidence": 1.0}}
+    return DialogueStateTracker.from_events(sender, [
+        ActionExecuted("action_listen"),
+        UserUttered("i want to die", intent=parse_data["intent"], parse_data=parse_data, **client),
+        SlotSet("crisis_flag", True),
+        ActionExecuted("action_crisis"),
+    ])
+
+
+def _stored_user(store, sender):
+    return next(json.loads(data) for kind, _, _, data in _rows(store, sender) if kind == "user")
+
+
+def _listed(store, sender):
+    with store.engine.connect() as connection:
+        return connection.execute(sa.select(review_schema.conversations)
+                                  .where(review_schema.conversations.c.sender_id == sender)).mappings().first()
+
+
+@pytest.mark.parametrize("channel, stored", [
+    ({}, None), ({"name": "rest"}, None), (["rest"], None), ("c" * 100, None), ("<b>rest</b>", None),
+    ("rest", "rest"), ("webchat", "webchat"),
+], ids=["object", "named object", "list", "long", "markup", "rest", "webchat"])
+def test_a_channel_name_is_stored_only_if_it_is_a_channel_name(store, channel, stored):
+    _run(store.save(_said("channel", input_channel=channel)))
+    assert _stored_user(store, "channel")["input_channel"] == stored
+    row = _listed(store, "channel")
+    assert row["crisis"] and row["channel"] == stored
+
+
+def _nested(depth):
+    value = "sam@example.org"
+    for _ in range(depth):
+        value = {"a": value}
+    return value
+
+
+@pytest.mark.parametrize("metadata", [_nested(500), {"note": "x" * 1_000_000}, {"a": [_nested(60)] * 50}],
+                         ids=["500 deep", "a megabyte", "wide and deep"])
+def test_deep_or_huge_metadata_costs_no_turn(store, metadata):
+    _run(store.save(_said("meta", metadata=metadata)))
+    assert [r[0] for r in _rows(store, "meta")] == ["action", "user", "slot", "action"]
+    user = _stored_user(store, "meta")
+    assert user["metadata"] == user["parse_data"]["metadata"] == {}
+    assert _listed(store, "meta")["crisis"]
+    assert store.health.report()["status"] == "ok"
+
+
+def test_only_the_allow_listed_metadata_is_stored(store):
+    guard = {"truncated_from_chars": 25000, "intent_shortcut_removed": True}
+    metadata = {"input_guard": guard, "model_id": "m-1", "note": "I live at 12 baker street",
+                "assistant_id": _nested(10)}
+    tracker = _said("allowed", metadata=metadata)
+    # Rasa copies the first message's metadata into this slot at a session start
+    tracker.update(SlotSet("session_started_metadata", metadata))
+    _run(store.save(tracker))
+    user = _stored_user(store, "allowed")
+    assert user["metadata"] == user["parse_data"]["metadata"] == {"input_guard": guard, "model_id": "m-1"}
+    slot = [json.loads(r[3]) for r in _rows(store, "allowed") if r[0] == "slot"][-1]
+    assert slot["value"] == {"input_guard": guard, "model_id": "m-1"}
+    # a client's own input_guard holds only the guard's notes, never text
+    _run(store.save(_said("forged", metadata={"input_guard": {"name": "sam@example.org"}})))
+    assert _stored_user(store, "forged")["metadata"] == {}

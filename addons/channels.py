@@ -1,9 +1,10 @@
 """The patient-facing REST channel, guarded, and the guard the website chat shares.
 
 Every message passes through `message_guard.clean_text` and gets a reply (`safe_reply`);
-malformed requests get a clear 400 instead of a 500. Rasa's socket.io channel is not
-offered: nothing here uses it, and without a token bound to the sender any client that
-knows a session id could join its room and read its replies.
+malformed requests get a clear 400 instead of a 500, but metadata a patient's client got
+wrong is dropped, never a reason to leave a message unanswered. Rasa's socket.io channel
+is not offered: nothing here uses it, and without a token bound to the sender any client
+that knows a session id could join its room and read its replies.
 """
 import asyncio
 import json
@@ -25,7 +26,7 @@ logger = logging.getLogger(__name__)
 
 MAX_SENDER_CHARS = 128
 # Metadata is stored with the turn: a patient may not make it large or deep (a 500-deep
-# object made the store's write raise and the turn was lost).
+# object made the store's write raise and the turn was lost). Beyond these it is dropped.
 MAX_METADATA_CHARS = 2000
 MAX_METADATA_DEPTH = 5
 # Sanic reads up to 100 MB by default. A 20,000-character message (message_guard's cut)
@@ -45,6 +46,20 @@ def _deeper_than(value, limit: int) -> bool:
             children = item.values() if isinstance(item, dict) else item
             stack.extend((child, level + 1) for child in children)
     return False
+
+
+def _metadata_problem(metadata) -> Optional[str]:
+    """Why `metadata` cannot go with the turn, or None. Says only its kind and size: the
+    reason is logged, and the content may be anything a patient typed."""
+    if not isinstance(metadata, dict):
+        return f"not an object but {type(metadata).__name__}"
+    # depth first: measuring a very deep object's size would itself recurse too deep
+    if _deeper_than(metadata, MAX_METADATA_DEPTH):
+        return f"deeper than {MAX_METADATA_DEPTH} levels"
+    size = len(json.dumps(metadata))
+    if size > MAX_METADATA_CHARS:
+        return f"{size} characters, over {MAX_METADATA_CHARS}"
+    return None
 
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
@@ -164,15 +179,15 @@ class PatientRestInput(GuardedChannel, RestInput):
         return self.name()
 
     def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:
+        # A 400 here cost a patient the reply, a crisis reply too, for what a client sent
+        # beside the message: metadata that is not fit to keep goes, the message stays.
         metadata = json_body(request).get("metadata")
         if metadata is None:
             return None
-        if not isinstance(metadata, dict):
-            raise InvalidUsage('"metadata" must be a JSON object.')
-        # depth first: measuring a very deep object's size would itself recurse too deep
-        if _deeper_than(metadata, MAX_METADATA_DEPTH) or len(json.dumps(metadata)) > MAX_METADATA_CHARS:
-            raise InvalidUsage(f'"metadata" must be at most {MAX_METADATA_CHARS} characters '
-                               f'and {MAX_METADATA_DEPTH} levels deep.')
+        problem = _metadata_problem(metadata)
+        if problem:
+            logger.warning("Metadata dropped from a message (%s); the message is answered without it", problem)
+            return None
         return metadata
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:

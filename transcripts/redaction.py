@@ -51,12 +51,11 @@ def help_lines() -> Keep:
 
 # --- e-mail and web addresses --------------------------------------------------------
 
-# A host alone counts as a web address on these top-level domains. Those that are also
-# English words ("help.me", "tell.us") need a path unless the name before is no common word.
-_TLDS = (
-    "com|org|net|edu|gov|mil|info|biz|io|uk|ca|au|nz|ie|eu|de|fr|app|dev|health|online"
-    "|co|me|us|ly|ee|gg|tv|xyz|ai|fm|site|blog|page|link|live|life|art|club|shop|store"
-)
+# A host alone counts as a web address on these top-level domains; on any other, only
+# with a path (t.me/sam). Those that are also English words count after a name, not after
+# a common word glued on by a full stop ("help.me", "tell.us").
+_EMAIL_TLDS = "com|org|net|edu|gov|mil|info|biz|io|uk|ca|au|nz|ie|eu|de|fr|app|dev|health|online"
+_TLDS = _EMAIL_TLDS + "|co|me|us|ly|ee|gg|tv|xyz|ai|fm"
 _WORD_TLDS = {"me", "us", "co"}
 _COMMON_WORDS = set(
     "help tell call text ask show let give send email message find kill hurt hug save trust"
@@ -69,7 +68,7 @@ _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # is required, so that "I looked at webmd.com" is not taken for an address
 _AT, _DOT = r"(?:\s*[(\[]at[)\]]\s*|\s+at\s+)", r"(?:\s*[(\[]dot[)\]]\s*|\s+dot\s+)"
 _SPELT_EMAIL = re.compile(
-    rf"(?i)(?<![\w.+-])[\w.+-]+(?:{_AT}[\w-]+(?:{_DOT}[\w-]+)*{_DOT}(?:{_TLDS}|co)\b"
+    rf"(?i)(?<![\w.+-])[\w.+-]+(?:{_AT}[\w-]+(?:{_DOT}[\w-]+)*{_DOT}(?:{_EMAIL_TLDS}|co)\b"
     rf"|\s*[(\[]at[)\]]\s*[\w-]+(?:\.[\w-]+)+)"
 )
 
@@ -117,7 +116,7 @@ _DATE = (
     rf"|\d{{1,2}}[-/.]{_MONTH}[-/.](?:\d{{4}}|\d{{2}})"  # 03-Apr-1985
     rf"|{_MONTH}[-/.]\d{{1,2}}[-/.](?:\d{{4}}|\d{{2}})"  # Apr-03-1985
     rf"|\d{{4}}[-/.]{_MONTH}[-/.]\d{{1,2}}"  # 1985-Apr-03
-    rf"|(?:the\s+)?{_DAY}(?:\s+of)?\s+{_MONTH},?(?:\s+\d{{4}})?"
+    rf"|(?:the\s+)?{_DAY}(?:\s+of)?\s+{_MONTH},?(?:\s+(?:\d{{4}}|'?\d{{2}}))?"  # 3rd Apr 85
     rf"|{_MONTH}\s+(?:the\s+)?{_DAY}(?:,?\s+\d{{4}})?"
     rf"|{_MONTH},?\s+\d{{4}})"
 )
@@ -215,6 +214,11 @@ _RULES: List[Tuple[Pattern, Callable[[re.Match, Keep], str]]] = [
 ]
 
 
+# Invisible and meaningless, so dropped: placed inside an address they would split it
+# ("sam\u200b@gmail.com"). Joiners stay (emoji sequences need them) and match as spaces.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad"))
+
+
 @lru_cache(maxsize=4096)
 def _normal(char: str) -> str:
     """One character for one, so that positions in the copy are positions in the text."""
@@ -266,6 +270,7 @@ def redact(text: str, keep: Keep = None) -> str:
     if not text:
         return text
     keep = help_lines() if keep is None else keep
+    text = text.translate(_INVISIBLE)
     normal = "".join(map(_normal, text))
     origin = list(range(len(text)))
     for pattern, replace in _RULES:

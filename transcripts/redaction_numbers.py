@@ -2,8 +2,9 @@
 
 Each classifier takes the text a pattern found and the help lines to keep (anything with a
 `numbers` set of digit strings), and returns a placeholder or None to leave the text alone.
-Patterns avoid trailing look-aheads that could fail at every digit of a long run (that is
-what made backtracking quadratic); the classifier checks what follows instead.
+The patterns for runs of any length (PHONE_RUN, SPACED_DIGITS) have no trailing look-ahead:
+one that fails after every digit of a long run, tried from every start, is quadratic. The
+caller checks what follows instead (`followed_by_word`). The other patterns are bounded.
 """
 import ipaddress
 import re
@@ -113,7 +114,7 @@ def card(candidate: str, keep) -> Optional[str]:
     return ID if len(digits) > 15 else None  # 13-15 digits may be a phone number
 
 
-# No trailing look-ahead: `phone_after` checks what follows (see the module's docstring).
+# No trailing look-ahead (see the module's docstring)
 PHONE_RUN = re.compile(r"(?<![\w.+/:-])(?:\+|00)?\(?\d(?:[ .()/-]{0,3}\d)+")
 # One digit at a time: "0 7 7 0 0 9 0 0 1 2 3"
 SPACED_DIGITS = re.compile(r"(?<![\w.+/:-])\d(?:[ .-]{1,3}\d)+")

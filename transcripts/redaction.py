@@ -2,20 +2,26 @@
 
 `redact("call me on 07700 900123")` gives "call me on [PHONE]". Patterns run in a fixed
 order, most specific first, so that a date of birth is not taken for a phone number.
+They run on a normalised copy (NFKC, every kind of space a space, every dash a hyphen),
+because phones insert no-break and thin spaces and text editors make dashes; what they
+leave unchanged is returned as the patient wrote it.
 The rules lean towards redacting: a long number that is neither a card nor a phone
 number is still replaced ([ID]). Look-alikes that carry meaning for review stay:
 doses, ages, years, times, form numbers, and the help lines the assistant itself
 shows (read from content/resources.yml, so a new help line needs no code change).
 
-Names are not redacted: that needs a named-entity model, not patterns.
+Names are not redacted: that needs a named-entity model, not patterns. The numeric
+identifiers (ID numbers, cards, phone numbers, IP addresses) are in redaction_numbers.
 """
 import re
+import unicodedata
 from functools import lru_cache
-from typing import Callable, FrozenSet, List, NamedTuple, Optional, Pattern, Tuple
+from typing import Callable, FrozenSet, List, NamedTuple, Pattern, Tuple
 
-EMAIL, URL, DOB, ID, CARD, PHONE, ADDRESS = (
-    "[EMAIL]", "[URL]", "[DOB]", "[ID]", "[CARD]", "[PHONE]", "[ADDRESS]"
-)
+from transcripts import redaction_numbers as numbers
+from transcripts.redaction_numbers import CARD, ID, IP, PHONE, luhn_ok  # noqa: F401 (the public names)
+
+EMAIL, URL, DOB, ADDRESS, HANDLE = "[EMAIL]", "[URL]", "[DOB]", "[ADDRESS]", "[HANDLE]"
 
 
 class Keep(NamedTuple):
@@ -45,35 +51,56 @@ def help_lines() -> Keep:
 
 # --- e-mail and web addresses --------------------------------------------------------
 
-# Only top-level domains that are not also English words a patient might glue to a
-# full stop ("help.me", "tell.us").
-_TLDS = "com|org|net|edu|gov|mil|info|biz|io|uk|ca|au|nz|ie|eu|de|fr|app|dev|health|online"
+# A host alone counts as a web address on these top-level domains; on any other, only
+# with a path (t.me/sam). Those that are also English words count after a name, not after
+# a common word glued on by a full stop ("help.me", "tell.us").
+_EMAIL_TLDS = "com|org|net|edu|gov|mil|info|biz|io|uk|ca|au|nz|ie|eu|de|fr|app|dev|health|online"
+_TLDS = _EMAIL_TLDS + "|co|me|us|ly|ee|gg|tv|xyz|ai|fm"
+_WORD_TLDS = {"me", "us", "co"}
+_COMMON_WORDS = set(
+    "help tell call text ask show let give send email message find kill hurt hug save trust"
+    " believe love hate meet join hold leave see with for to from about like on it that this"
+    " just and or but so of all please excuse forgive".split()
+)
 
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # "sam at gmail dot com", "sam(at)gmail(dot)com": a spelt-out "dot" or a bracketed "at"
 # is required, so that "I looked at webmd.com" is not taken for an address
 _AT, _DOT = r"(?:\s*[(\[]at[)\]]\s*|\s+at\s+)", r"(?:\s*[(\[]dot[)\]]\s*|\s+dot\s+)"
 _SPELT_EMAIL = re.compile(
-    rf"(?i)(?<![\w.+-])[\w.+-]+(?:{_AT}[\w-]+(?:{_DOT}[\w-]+)*{_DOT}(?:{_TLDS}|co)\b"
+    rf"(?i)(?<![\w.+-])[\w.+-]+(?:{_AT}[\w-]+(?:{_DOT}[\w-]+)*{_DOT}(?:{_EMAIL_TLDS}|co)\b"
     rf"|\s*[(\[]at[)\]]\s*[\w-]+(?:\.[\w-]+)+)"
 )
 
+_HOST = r"(?<![\w@.-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+"
 _URL = re.compile(
     rf"""(?ix)
     (?:https?://|ftp://|www\.)[^\s<>"']+
-    | (?<![\w@.-])(?:[a-z0-9](?:[a-z0-9-]{{0,61}}[a-z0-9])?\.)+(?:{_TLDS})\b(?:[/?#][^\s<>"']*)?
+    | {_HOST}(?:{_TLDS})\b(?:[/?#][^\s<>"']*)?
+    | {_HOST}[a-z]{{2,24}}(?:/\w|\?\w+=)[^\s<>"']*  # any top-level domain, with a path: t.me/sam
     """
 )
 _TRAILING = ".,;:!?)]}'\""
+_URL_HOST = re.compile(r"(?i)(?:[a-z]+://)?(?:www\.)?([^/?#]*)")
 
 
 def _url(match: re.Match, keep: Keep) -> str:
     url = match.group(0)
     stripped = url.rstrip(_TRAILING)
-    host = re.sub(r"^(?:[a-z]+://)?(?:www\.)?", "", stripped.lower()).split("/")[0].split("?")[0]
+    prefix = _URL_HOST.match(stripped)
+    host, rest = prefix.group(1).lower(), stripped[prefix.end():]
     if host in keep.hosts:
-        return url
+        # A help line's path or query can carry a name (988lifeline.org/chat?name=...)
+        return url if rest in ("", "/") else stripped[:prefix.end() + 1] + URL + url[len(stripped):]
+    labels = host.split(".")
+    if not rest and labels[-1] in _WORD_TLDS and len(labels) == 2 and labels[0] in _COMMON_WORDS:
+        return url  # "kill.me", "tell.us": words glued by a full stop
     return URL + url[len(stripped):]
+
+
+# Twitter, Instagram, Telegram: a handle starts with a letter, so "@5pm" is a time and
+# "meet @ 5" is "at"
+_HANDLE = re.compile(r"(?<![\w@.+-])@[^\W\d][\w.]{0,29}(?<![.])")
 
 
 # --- dates of birth: only after a cue such as "born" or "DOB" -------------------------
@@ -86,7 +113,10 @@ _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 _DATE = (
     rf"(?:\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}"
     rf"|\d{{1,2}}[-/.]\d{{1,2}}[-/.](?:\d{{4}}|\d{{2}})"
-    rf"|(?:the\s+)?{_DAY}(?:\s+of)?\s+{_MONTH},?(?:\s+\d{{4}})?"
+    rf"|\d{{1,2}}[-/.]{_MONTH}[-/.](?:\d{{4}}|\d{{2}})"  # 03-Apr-1985
+    rf"|{_MONTH}[-/.]\d{{1,2}}[-/.](?:\d{{4}}|\d{{2}})"  # Apr-03-1985
+    rf"|\d{{4}}[-/.]{_MONTH}[-/.]\d{{1,2}}"  # 1985-Apr-03
+    rf"|(?:the\s+)?{_DAY}(?:\s+of)?\s+{_MONTH},?(?:\s+(?:\d{{4}}|'?\d{{2}}))?"  # 3rd Apr 85
     rf"|{_MONTH}\s+(?:the\s+)?{_DAY}(?:,?\s+\d{{4}})?"
     rf"|{_MONTH},?\s+\d{{4}})"
 )
@@ -94,109 +124,6 @@ _DOB = re.compile(
     rf"(?i)\b(born(?:\s+on|\s+in)?|dob|d\.o\.b\.?|date\s+of\s+birth|birth\s*date|birthday(?:'s)?)"
     rf"(\s*(?:is|was|=|:|-)?\s*(?:on\s+)?)({_DATE})(?!\w)"
 )
-
-# --- ID numbers -----------------------------------------------------------------------
-
-_ID_CUE = (
-    r"ssn|social\s+security(?:\s+number)?|nhs(?:\s+number)?|national\s+insurance(?:\s+number)?"
-    r"|ni\s+number|medicare(?:\s+number)?|medicaid(?:\s+number)?|passport(?:\s+number)?"
-    r"|driver'?s?\s+licen[cs]e(?:\s+number)?|licen[cs]e\s+number|mrn|medical\s+record(?:\s+number)?"
-    r"|hospital\s+number|patient\s+(?:id|number)|member\s+(?:id|number)|policy\s+number"
-    r"|insurance\s+(?:id|number)|claim\s+number|file\s+number|account\s+number|tax\s+id"
-    r"|service\s+number|dod\s+id|id\s+number|id"
-)
-_ID_AFTER_CUE = re.compile(
-    rf"(?i)\b({_ID_CUE})(\s*(?:no\.?|#)?\s*(?:is|was|=|:|-)?\s*)([a-z]{{0,3}}\s?\d[\d -]{{2,20}}\d(?:\s?[a-z])?)(?!\w)"
-)
-_SSN = re.compile(r"(?<![\d-])\d{3}[- ]\d{2}[- ]\d{4}(?![\d-])")
-# UK National Insurance number, e.g. QQ 12 34 56 C
-_NINO = re.compile(
-    r"(?i)\b[a-ceghj-pr-tw-z][a-ceghj-npr-tw-z]\s?\d{2}\s?\d{2}\s?\d{2}\s?[a-d]\b"
-)
-
-# --- card numbers, phone numbers ------------------------------------------------------
-
-_LONG_NUMBER = re.compile(r"(?<![\d.])(?:\d[ -]?){12,18}\d(?![\d.])")
-Classify = Callable[[str, Keep], Optional[str]]
-
-
-# Identifiers have at most this many space-separated groups ("+33 6 12 34 56 78").
-MAX_PIECES = 7
-
-
-def _longest_spans(text: str, keep: Keep, classify: Classify) -> str:
-    """From left to right, replace the longest run of pieces that `classify` names.
-
-    A number typed right next to another ("I'm 34 5551234567") makes one long match;
-    trying shorter runs finds the identifier inside it. Runs are capped, so the work
-    stays linear in the length of the message.
-    """
-    pieces = [m.span() for m in re.finditer(r"\S+", text)]
-    out, done, i = [], 0, 0
-    while i < len(pieces):
-        for size in range(min(MAX_PIECES, len(pieces) - i), 0, -1):
-            start, end = pieces[i][0], pieces[i + size - 1][1]
-            if text[start] == "(" and text.count("(", start, end) > text.count(")", start, end):
-                start += 1  # "(555 123 4567": the bracket belongs to the sentence
-            placeholder = classify(text[start:end], keep)
-            if placeholder:
-                out += [text[done:start], placeholder]
-                done, i = end, i + size
-                break
-        else:
-            i += 1
-    return "".join(out) + text[done:]
-
-
-def luhn_ok(digits: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch)
-        if i % 2 == 1:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return total % 10 == 0
-
-
-def _card(candidate: str, keep: Keep) -> Optional[str]:
-    digits = re.sub(r"\D", "", candidate)
-    groups = [len(g) for g in re.split(r"[ -]+", candidate)]
-    card_shaped = len(groups) == 1 or groups in ([4, 6, 5], [4, 6, 4]) or (
-        all(g == 4 for g in groups[:-1]) and 1 <= groups[-1] <= 4
-    )
-    if not card_shaped or not 13 <= len(digits) <= 19:
-        return None
-    if digits[0] in "23456" and luhn_ok(digits):
-        return CARD
-    return ID if len(digits) > 15 else None  # 13-15 digits may be a phone number
-
-
-_PHONE = re.compile(r"(?<![\w.+/:-])(?:\+|00)?\(?\d(?:[ .()-]{0,3}\d)+(?![\w:/])")
-_DATE_SHAPE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[-.]\d{1,2}[-.]\d{2,4}")
-_YEAR = re.compile(r"(?:19|20)\d\d")
-
-
-def _phone(candidate: str, keep: Keep) -> Optional[str]:
-    digits = re.sub(r"\D", "", candidate)
-    if not 7 <= len(digits) <= 15 or digits in keep.numbers:
-        return None
-    if _DATE_SHAPE.fullmatch(candidate):
-        return None
-    international = candidate.startswith(("+", "00"))
-    if "." in candidate and not international and not re.fullmatch(
-        r"\(?\d{3}\)?\.\d{3}\.\d{4}", candidate
-    ):
-        return None  # a version number or a decimal
-    groups = re.findall(r"\d+", candidate)
-    if len(groups) == 2 and all(_YEAR.fullmatch(g) for g in groups):
-        return None  # a range of years, 2015-2019
-    if international:
-        return PHONE
-    if groups[0] == "1" and len(groups) > 1:  # US country code
-        groups = groups[1:]
-    shortest = 2 if candidate.lstrip("(").startswith("0") else 3
-    return PHONE if all(len(g) >= shortest for g in groups) else None  # else small numbers
-
 
 # --- street addresses and postcodes ---------------------------------------------------
 
@@ -239,8 +166,20 @@ def _fixed(placeholder: str) -> Callable[[re.Match, Keep], str]:
     return lambda match, keep: placeholder
 
 
-def _in_spans(classify: Classify) -> Callable[[re.Match, Keep], str]:
-    return lambda match, keep: _longest_spans(match.group(0), keep, classify)
+def _classified(classify: numbers.Classify) -> Callable[[re.Match, Keep], str]:
+    return lambda match, keep: classify(match.group(0), keep) or match.group(0)
+
+
+def _in_spans(classify: numbers.Classify, digits=(7, 19), whole=False) -> Callable[[re.Match, Keep], str]:
+    """Classify a run of digits whole, or find the longest identifiers inside it."""
+    def replace(match: re.Match, keep: Keep) -> str:
+        if numbers.followed_by_word(match.string, match.end()):
+            return match.group(0)
+        if whole:
+            return classify(match.group(0), keep) or match.group(0)
+        return numbers.longest_spans(match.group(0), keep, classify, digits)
+
+    return replace
 
 
 def _after_cue(placeholder: str) -> Callable[[re.Match, Keep], str]:
@@ -248,20 +187,82 @@ def _after_cue(placeholder: str) -> Callable[[re.Match, Keep], str]:
     return lambda match, keep: match.group(1) + match.group(2) + placeholder
 
 
+def _tel(match: re.Match, keep: Keep) -> str:
+    placeholder = numbers.tel_link(match.group(3), keep)
+    return match.group(1) + match.group(2) + placeholder if placeholder else match.group(0)
+
+
 _RULES: List[Tuple[Pattern, Callable[[re.Match, Keep], str]]] = [
     (_EMAIL, _fixed(EMAIL)),
     (_SPELT_EMAIL, _fixed(EMAIL)),
     (_URL, _url),
+    (_HANDLE, _fixed(HANDLE)),
+    (numbers.TEL_LINK, _tel),
+    (numbers.IPV6, _classified(numbers.ip)),
+    (numbers.IPV4, _classified(numbers.ip)),
     (_DOB, _after_cue(DOB)),
-    (_ID_AFTER_CUE, _after_cue(ID)),
-    (_SSN, _fixed(ID)),
-    (_NINO, _fixed(ID)),
-    (_LONG_NUMBER, _in_spans(_card)),
-    (_PHONE, _in_spans(_phone)),
+    (numbers.ID_AFTER_CUE, _after_cue(ID)),
+    (numbers.SSN, _fixed(ID)),
+    (numbers.NINO, _fixed(ID)),
+    (numbers.LONG_NUMBER, _in_spans(numbers.card, digits=(13, 19))),
+    (numbers.LONGER_NUMBER, _fixed(ID)),
+    (numbers.SPACED_DIGITS, _in_spans(numbers.spaced_digits, whole=True)),
+    (numbers.PHONE_RUN, _in_spans(numbers.phone, digits=(7, 15))),
     (_STREET, _fixed(ADDRESS)),
     (_US_CITY_STATE_ZIP, _fixed(ADDRESS)),
     (_POSTCODE, _postcode),
 ]
+
+
+# Invisible and meaningless, so dropped: placed inside an address they would split it
+# ("sam\u200b@gmail.com"). Joiners stay (emoji sequences need them) and match as spaces.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad"))
+
+
+@lru_cache(maxsize=4096)
+def _normal(char: str) -> str:
+    """One character for one, so that positions in the copy are positions in the text."""
+    category = unicodedata.category(char)
+    if category in ("Zs", "Cf"):  # no-break, thin and narrow spaces; zero-width joiners
+        return " "
+    if category == "Pd" or char == "\u2212":  # en and em dashes, no-break hyphen, minus
+        return "-"
+    nfkc = unicodedata.normalize("NFKC", char)
+    return nfkc if len(nfkc) == 1 else char  # full-width digits and @; not ligatures
+
+
+def _substitute(pattern: Pattern, replace, keep: Keep, text: str, origin: List[int]):
+    """`pattern.sub`, also carrying for each character of the result the position in the
+    patient's text it came from (-1 inside a placeholder)."""
+    out: List[str] = []
+    mapped: List[int] = []
+    done = 0
+    for match in pattern.finditer(text):
+        old = match.group(0)
+        new = replace(match, keep)
+        if new == old:
+            continue
+        start, end = match.span()
+        # What the replacement keeps at either end (a cue, trailing punctuation) keeps its origin
+        head = len(_common_prefix(old, new))
+        tail = min(len(_common_prefix(old[::-1], new[::-1])), len(old) - head, len(new) - head)
+        out += [text[done:start], new]
+        mapped += origin[done:start + head]
+        mapped += [-1] * (len(new) - head - tail)
+        mapped += origin[end - tail:end] if tail else []
+        done = end
+    if not out:
+        return text, origin
+    out.append(text[done:])
+    mapped += origin[done:]
+    return "".join(out), mapped
+
+
+def _common_prefix(a: str, b: str) -> str:
+    n = 0
+    while n < len(a) and n < len(b) and a[n] == b[n]:
+        n += 1
+    return a[:n]
 
 
 def redact(text: str, keep: Keep = None) -> str:
@@ -269,6 +270,9 @@ def redact(text: str, keep: Keep = None) -> str:
     if not text:
         return text
     keep = help_lines() if keep is None else keep
+    text = text.translate(_INVISIBLE)
+    normal = "".join(map(_normal, text))
+    origin = list(range(len(text)))
     for pattern, replace in _RULES:
-        text = pattern.sub(lambda match: replace(match, keep), text)
-    return text
+        normal, origin = _substitute(pattern, replace, keep, normal, origin)
+    return "".join(text[i] if i >= 0 else char for char, i in zip(normal, origin))

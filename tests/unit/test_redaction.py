@@ -15,7 +15,7 @@ CASES = yaml.safe_load((ROOT / "tests" / "redaction_cases.yml").read_text(encodi
 
 
 def test_the_list_has_enough_cases_of_both_kinds():
-    assert len(CASES["pii"]) + len(CASES["look_alikes"]) >= 50
+    assert len(CASES["pii"]) + len(CASES["look_alikes"]) >= 200
     assert len(CASES["pii"]) >= 25 and len(CASES["look_alikes"]) >= 25
 
 
@@ -133,3 +133,31 @@ def test_any_phone_number_in_any_text_is_redacted_and_the_words_kept(before, aft
     stored = redact(f"{before} {phone} {after}")
     assert stored == f"{before} {PHONE} {after}"
     assert re.sub(r"\D", "", phone) not in re.sub(r"\D", "", stored)
+
+
+def _junk(seed, alphabet, size=20_000):
+    import random
+
+    rng = random.Random(seed)
+    return "".join(rng.choice(alphabet) for _ in range(size))
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_20000_character_message_of_digits_and_spaces_is_redacted(seed):
+    """Issue 16: such a message once took seconds; this checks only that it comes out right
+    (the time is measured by hand: a timing assertion would fail on a busy machine)."""
+    text = _junk(seed, "0123456789 " + "  ") + " call 07700 900123 "
+    stored = redact(text)
+    assert stored.endswith(" call [PHONE] ")
+    assert not re.search(r"\d{7}", stored), "a run of digits as long as a phone number was kept"
+    assert set(re.sub(r"\[(?:PHONE|CARD|ID)\]", "", stored[: -len("call [PHONE] ")])) <= set("0123456789 ")
+    ones = "1 " * 10_000
+    assert redact(ones + "call 07700 900123") == ones + "call [PHONE]"
+
+
+def test_a_20000_character_message_of_mixed_junk_is_redacted():
+    junk = _junk(3, "0123456789 .-/:@()+_aZ\u00a0\u2009\u2013\u2212")
+    text = junk + " call 07700\u00a0900123 or sam@example.com " + junk
+    stored = redact(text)
+    assert "900123" not in stored and "sam@example.com" not in stored
+    assert "call [PHONE] or [EMAIL]" in stored

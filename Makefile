@@ -130,9 +130,9 @@ test-unit: setup
 	$(PY) -m pytest -q tests/unit
 
 # End-to-end test stories with Rasa's own runner, then held-out NLU accuracy on the topics'
-# own held-out phrasings and FAQ rounds 2 to 7 (floors: 93.3%, 92.7%, 92.6%, 96.1%, 94.5%,
-# 96.5% and 93.8% measured on 2026-11-30, less two to four points; issue 13's target is
-# 97%), then round 12 of risk.
+# own held-out phrasings and FAQ rounds 2 to 8 (floors: 93.3%, 93.7%, 92.2%, 95.3%, 95.7%,
+# 97.5%, 94.8% and 83.9% measured on 2026-11-30, less two to four points; issue 13's target
+# is 97%), then round 13 of risk.
 evaluate: train
 	$(RASA) test core --model $(MODEL) --stories tests/e2e --fail-on-prediction-errors --out results/core
 	$(PY) -m tools.heldout_eval --model $(MODEL) --min-accuracy 0.89
@@ -142,7 +142,8 @@ evaluate: train
 	$(PY) -m tools.heldout_eval --model $(MODEL) --data tests/heldout/faq_round5 --min-accuracy 0.92 --out results/heldout_round5.json
 	$(PY) -m tools.heldout_eval --model $(MODEL) --data tests/heldout/faq_round6 --min-accuracy 0.94 --out results/heldout_round6.json
 	$(PY) -m tools.heldout_eval --model $(MODEL) --data tests/heldout/faq_round7 --min-accuracy 0.91 --out results/heldout_round7.json
-	$(PY) -m tools.risk_eval --model $(MODEL) tests/heldout/risk_round12.yml
+	$(PY) -m tools.heldout_eval --model $(MODEL) --data tests/heldout/faq_round8 --min-accuracy 0.80 --out results/heldout_round8.json
+	$(PY) -m tools.risk_eval --model $(MODEL) tests/heldout/risk_round13.yml
 
 # Tests against the real servers, started by the test fixtures on spare ports, and a
 # PostgreSQL from Debian's packages for the tracker-store test.

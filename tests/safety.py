@@ -21,7 +21,7 @@ CHECK_IN_QUESTION = "Are you having thoughts of suicide or of hurting yourself?"
 RISK_LISTS = Path(__file__).resolve().parent.parent / "data" / "risk"
 # The held-out set the figures are quoted on: the newest measured round nobody has read. Rounds 1-9
 # were read after they were measured, to name classes of failure (docs/risk-triage.md).
-HELDOUT_RISK = Path(__file__).parent / "heldout" / "risk_round12.yml"
+HELDOUT_RISK = Path(__file__).parent / "heldout" / "risk_round13.yml"
 
 
 def risk_messages(tier: str = None, path: Path = None) -> list:

@@ -376,3 +376,9 @@ def test_his_or_her_inside_self_directed_wording_names_someone_else_at_risk():
     assert triage("when i got home i found a list of who should get his things")["about_other"] is True
     # in harm to others the possessive names the victim, and the writer is the one at risk
     assert triage("i'm going to stab her husband when he gets home")["about_other"] is False
+
+
+def test_a_device_dying_is_everyday_but_a_car_standing_somewhere_is_not():
+    # a sure classifier crisis counts unless the short message is everyday frustration
+    assert triage("my phone is dying and the report is due", [("crisis", 0.99)])["tier"] == "none"
+    assert triage("my car is on the level crossing and i'm staying in it", [("crisis", 0.99)])["tier"] == "crisis"
